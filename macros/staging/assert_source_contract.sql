@@ -1,0 +1,63 @@
+{#
+    Run as a pre-hook of every model that reads a source (see dbt_project.yml).
+    Before the model is built it checks, for each source the model reads:
+      - that the source can be read (for the shop's own files: that the file exists),
+      - that every column declared for the table in its sources yml is present,
+      - that the table has at least one row.
+    A failure stops the build with a message naming the source table and the
+    missing column(s), instead of a database error deep inside the model's SQL.
+    Renders no SQL.
+#}
+{% macro assert_source_contract() %}
+    {%- if execute -%}
+        {%- for source_name, table_name in model.sources -%}
+            {%- set node = graph.sources.values()
+                | selectattr('source_name', 'equalto', source_name)
+                | selectattr('name', 'equalto', table_name)
+                | first -%}
+            {%- set expected = node.columns.keys() | map('lower') | list -%}
+            {%- do shopsmart_analytics.assert_source_file_exists(source_name, table_name) -%}
+            {%- set probe = run_query('select * from ' ~ source(source_name, table_name) ~ ' limit 0') -%}
+            {%- set found = probe.column_names | map('lower') | list -%}
+            {%- set missing = expected | reject('in', found) | list -%}
+            {%- if missing -%}
+                {{ exceptions.raise_compiler_error(
+                    "Source table " ~ source_name ~ "." ~ table_name ~ " is missing column(s): "
+                    ~ missing | join(', ') ~ ". Expected columns: " ~ expected | join(', ')
+                    ~ "; found: " ~ found | join(', ') ~ "."
+                ) }}
+            {%- endif -%}
+            {%- set first_row = run_query('select 1 from ' ~ source(source_name, table_name) ~ ' limit 1') -%}
+            {%- if first_row.rows | length == 0 -%}
+                {{ exceptions.raise_compiler_error(
+                    "Source table " ~ source_name ~ "." ~ table_name ~ " is empty: it has the expected columns but no rows."
+                ) }}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+{% endmacro %}
+
+
+{#
+    When a source reads the shop's own files (var shopsmart_data_dir), fail with the
+    table name and the expected path if the file is not there.
+#}
+{% macro assert_source_file_exists(source_name, table_name) %}
+    {%- set data_dir = var('shopsmart_data_dir', env_var('SHOPSMART_DATA_DIR', '')) -%}
+    {%- if source_name == 'shopsmart' and data_dir -%}
+        {%- set file_format = var('shopsmart_file_format', env_var('SHOPSMART_FILE_FORMAT', 'csv')) -%}
+        {%- if file_format not in ['csv', 'parquet'] -%}
+            {{ exceptions.raise_compiler_error(
+                "var shopsmart_file_format must be csv or parquet, got '" ~ file_format ~ "'."
+            ) }}
+        {%- endif -%}
+        {%- set path = data_dir ~ '/' ~ table_name ~ '.' ~ file_format -%}
+        {%- set found = run_query("select count(*) from glob('" ~ path ~ "')").columns[0].values()[0] -%}
+        {%- if found == 0 -%}
+            {{ exceptions.raise_compiler_error(
+                "Source table " ~ source_name ~ "." ~ table_name ~ ": no file at " ~ path
+                ~ " (shopsmart_data_dir=" ~ data_dir ~ ")."
+            ) }}
+        {%- endif -%}
+    {%- endif -%}
+{% endmacro %}

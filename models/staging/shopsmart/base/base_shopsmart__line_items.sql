@@ -1,0 +1,110 @@
+-- depends_on: {{ ref('raw_line_items') }}
+{# The ref above builds the sample seed first; the data itself is read through source(). #}
+
+with
+
+source as (
+
+    select * from {{ source('shopsmart', 'line_items') }}
+
+),
+
+orders as (
+
+    select order_id from {{ ref('stg_shopsmart__orders') }}
+
+),
+
+products as (
+
+    select product_id from {{ ref('stg_shopsmart__products') }}
+
+),
+
+raw_text as (
+
+    select
+        cast(line_item_id as {{ dbt.type_string() }}) as line_item_id_raw,
+        cast(order_id as {{ dbt.type_string() }}) as order_id_raw,
+        cast(item_id as {{ dbt.type_string() }}) as product_id_raw,
+        cast(quantity as {{ dbt.type_string() }}) as quantity_raw,
+        {{ json_object_text(['line_item_id', 'order_id', 'item_id', 'quantity']) }} as raw_values
+
+    from source
+
+),
+
+cleaned as (
+
+    select
+        *,
+
+        {{ dbt.safe_cast('trim(line_item_id_raw)', api.Column.translate_type('bigint')) }} as line_item_id,
+        nullif(trim(order_id_raw), '') as order_id,
+        {{ dbt.safe_cast('trim(product_id_raw)', api.Column.translate_type('bigint')) }} as product_id,
+        {{ dbt.safe_cast('trim(quantity_raw)', api.Column.translate_type('bigint')) }} as quantity,
+
+        -- 1 for the first of a set of exact duplicate rows, 2, 3, ... for the copies
+        row_number() over (partition by raw_values order by raw_values) as copy_number
+
+    from raw_text
+
+),
+
+row_checked as (
+
+    select
+        *,
+        case
+            when nullif(trim(line_item_id_raw), '') is null then 'null_line_item_id'
+            when line_item_id is null then 'invalid_line_item_id'
+            when order_id is null then 'null_order_id'
+            when nullif(trim(product_id_raw), '') is null then 'null_product_id'
+            when product_id is null then 'invalid_product_id'
+            when nullif(trim(quantity_raw), '') is null then 'missing_quantity'
+            when quantity is null then 'invalid_quantity'
+            when quantity <= 0 then 'non_positive_quantity'
+            when copy_number > 1 then 'duplicate_row'
+        end as row_rejection_reason
+
+    from cleaned
+
+),
+
+ranked as (
+
+    select
+        *,
+        -- among valid rows sharing a line_item_id, 1 marks the row that is kept
+        row_number() over (
+            partition by line_item_id, row_rejection_reason is null
+            order by raw_values
+        ) as key_rank
+
+    from row_checked
+
+),
+
+checked as (
+
+    select
+        ranked.*,
+        ranked.line_item_id_raw as source_key,
+        case
+            when ranked.row_rejection_reason is not null then ranked.row_rejection_reason
+            when ranked.key_rank > 1 then 'duplicate_line_item_id'
+            when orders.order_id is null then 'unknown_order'
+            when products.product_id is null then 'unknown_product'
+        end as rejection_reason
+
+    from ranked
+
+    left join orders
+        on ranked.order_id = orders.order_id
+
+    left join products
+        on ranked.product_id = products.product_id
+
+)
+
+select * from checked

@@ -1,0 +1,96 @@
+-- depends_on: {{ ref('raw_orders') }}
+{# The ref above builds the sample seed first; the data itself is read through source(). #}
+
+with
+
+source as (
+
+    select * from {{ source('shopsmart', 'orders') }}
+
+),
+
+customers as (
+
+    select customer_id from {{ ref('stg_shopsmart__customers') }}
+
+),
+
+raw_text as (
+
+    select
+        cast(order_id as {{ dbt.type_string() }}) as order_id_raw,
+        cast(customer_id as {{ dbt.type_string() }}) as customer_id_raw,
+        cast(status as {{ dbt.type_string() }}) as status_raw,
+        cast(checked_out_at as {{ dbt.type_string() }}) as checked_out_at_raw,
+        {{ json_object_text(['order_id', 'customer_id', 'status', 'checked_out_at']) }} as raw_values
+
+    from source
+
+),
+
+cleaned as (
+
+    select
+        *,
+
+        nullif(trim(order_id_raw), '') as order_id,
+        nullif(trim(customer_id_raw), '') as customer_id,
+        lower(nullif(trim(status_raw), '')) as status,
+        {{ dbt.safe_cast('trim(checked_out_at_raw)', api.Column.translate_type('timestamp')) }} as checked_out_at,
+
+        row_number() over (partition by raw_values order by raw_values) as copy_number
+
+    from raw_text
+
+),
+
+row_checked as (
+
+    select
+        *,
+        case
+            when order_id is null then 'null_order_id'
+            when customer_id is null then 'null_customer_id'
+            when status is null or status not in ('success', 'failed', 'cancelled') then 'invalid_status'
+            when checked_out_at is null then 'invalid_timestamp'
+            when checked_out_at > {{ latest_valid_timestamp() }} then 'future_timestamp'
+            when copy_number > 1 then 'duplicate_row'
+        end as row_rejection_reason
+
+    from cleaned
+
+),
+
+ranked as (
+
+    select
+        *,
+        -- among valid rows sharing an order_id, 1 marks the row that is kept
+        row_number() over (
+            partition by order_id, row_rejection_reason is null
+            order by raw_values
+        ) as key_rank
+
+    from row_checked
+
+),
+
+checked as (
+
+    select
+        ranked.*,
+        ranked.order_id_raw as source_key,
+        case
+            when ranked.row_rejection_reason is not null then ranked.row_rejection_reason
+            when ranked.key_rank > 1 then 'duplicate_order_id'
+            when customers.customer_id is null then 'unknown_customer'
+        end as rejection_reason
+
+    from ranked
+
+    left join customers
+        on ranked.customer_id = customers.customer_id
+
+)
+
+select * from checked
