@@ -1,0 +1,79 @@
+with
+
+sessionized_events as (
+
+    select * from {{ ref('int_events_sessionized') }}
+
+),
+
+flagged_events as (
+
+    select
+        *,
+        event_type = 'checkout' and checkout_status = 'success' as is_successful_checkout
+
+    from sessionized_events
+
+),
+
+sessions as (
+
+    select
+        session_id,
+        customer_id,
+        session_number,
+
+        count(*) as events,
+        count(case when event_type = 'visit' then 1 end) as visits,
+
+        {{ dbt.bool_or("event_type = 'add_to_cart'") }} as has_add_to_cart,
+        {{ dbt.bool_or("event_type = 'checkout'") }} as has_checkout,
+        {{ dbt.bool_or('is_successful_checkout') }} as has_successful_checkout,
+
+        min(event_at) as started_at,
+        max(event_at) as ended_at
+
+    from flagged_events
+
+    group by
+        session_id,
+        customer_id,
+        session_number
+
+),
+
+durations as (
+
+    select
+        *,
+        {{ dbt.datediff('started_at', 'ended_at', 'millisecond') }}
+            as duration_milliseconds
+
+    from sessions
+
+),
+
+final as (
+
+    select
+        session_id,
+        customer_id,
+
+        session_number,
+        events,
+        visits,
+        cast(duration_milliseconds / 1000.0 as numeric(18, 3)) as duration_seconds,
+        cast(round(duration_milliseconds / 60000.0, 2) as numeric(18, 2)) as duration_minutes,
+
+        has_add_to_cart,
+        has_checkout,
+        has_successful_checkout,
+
+        started_at,
+        ended_at
+
+    from durations
+
+)
+
+select * from final

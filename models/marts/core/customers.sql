@@ -1,0 +1,105 @@
+with
+
+customers as (
+
+    select * from {{ ref('stg_shopsmart__customers') }}
+
+),
+
+country_regions as (
+
+    select * from {{ ref('country_regions') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('orders') }}
+
+),
+
+events as (
+
+    select * from {{ ref('stg_shopsmart__events') }}
+
+),
+
+order_summary as (
+
+    select
+        customer_id,
+
+        count(*) as orders,
+        count(case when status = 'success' then 1 end) as successful_orders,
+        count(case when status = 'failed' then 1 end) as failed_orders,
+        count(case when status = 'cancelled' then 1 end) as cancelled_orders,
+        cast(sum(case when is_successful then units else 0 end) as {{ dbt.type_bigint() }}) as items_bought,
+        sum(case when is_successful then total_amount_usd else 0 end) as lifetime_revenue_usd,
+        sum(case when is_successful then total_amount_usd_raw else 0 end) as lifetime_revenue_usd_raw,
+
+        min(checked_out_at) as first_order_at,
+        max(checked_out_at) as last_order_at
+
+    from orders
+
+    group by customer_id
+
+),
+
+visit_summary as (
+
+    select
+        customer_id,
+        min(event_at) as first_visit_at,
+        max(event_at) as last_visit_at
+
+    from events
+
+    where event_type = 'visit'
+
+    group by customer_id
+
+),
+
+final as (
+
+    select
+        customers.customer_id,
+        customers.device_id,
+
+        customers.location,
+        country_regions.iso_alpha2 as country_iso_alpha2,
+        country_regions.iso_alpha3 as country_iso_alpha3,
+        country_regions.region,
+        country_regions.continent,
+        customers.currency,
+
+        coalesce(order_summary.orders, 0) as orders,
+        coalesce(order_summary.successful_orders, 0) as successful_orders,
+        coalesce(order_summary.failed_orders, 0) as failed_orders,
+        coalesce(order_summary.cancelled_orders, 0) as cancelled_orders,
+        coalesce(order_summary.items_bought, 0) as items_bought,
+        {{ round_money('coalesce(order_summary.lifetime_revenue_usd, 0)') }} as lifetime_revenue_usd,
+        {{ round_money('coalesce(order_summary.lifetime_revenue_usd_raw, 0)') }} as lifetime_revenue_usd_raw,
+
+        coalesce(order_summary.successful_orders, 0) > 0 as is_buyer,
+
+        visit_summary.first_visit_at,
+        visit_summary.last_visit_at,
+        order_summary.first_order_at,
+        order_summary.last_order_at
+
+    from customers
+
+    left join country_regions
+        on customers.location = country_regions.country_name
+
+    left join order_summary
+        on customers.customer_id = order_summary.customer_id
+
+    left join visit_summary
+        on customers.customer_id = visit_summary.customer_id
+
+)
+
+select * from final
