@@ -1,0 +1,75 @@
+with
+
+locations as (
+
+    select * from {{ ref('int_locations_summarized') }}
+
+),
+
+located_customers as (
+
+    select * from {{ ref('int_customers_located') }}
+
+),
+
+regions as (
+
+    select
+        region,
+        continent,
+
+        count(distinct country) as countries
+
+    from located_customers
+
+    group by
+        region,
+        continent
+
+),
+
+final as (
+
+    select
+        locations.top_product_id,
+
+        regions.region,
+        regions.continent,
+        locations.top_product_name,
+        locations.top_category,
+
+        regions.countries,
+        locations.customers,
+        locations.visitors,
+        locations.buyers,
+        locations.orders,
+        locations.successful_orders,
+        locations.failed_orders,
+        locations.cancelled_orders,
+        locations.revenue_usd,
+        locations.revenue_usd_raw,
+        locations.average_order_value_usd,
+        locations.revenue_per_customer_usd,
+        locations.visit_to_purchase_rate,
+        locations.cancellation_rate,
+        locations.failure_rate,
+        locations.customer_share,
+        locations.revenue_share,
+        locations.top_product_revenue_usd,
+        locations.top_category_revenue_usd,
+        locations.visit_to_purchase_rate_index,
+        locations.average_order_value_index,
+        locations.revenue_per_customer_index,
+        locations.cancellation_rate_index,
+        locations.failure_rate_index
+
+    from locations
+
+    inner join regions
+        on locations.location_name = regions.region
+
+    where locations.location_level = 'region'
+
+)
+
+select * from final
