@@ -1,0 +1,196 @@
+{#- Scores run from 1 to this many levels (quintiles); the seed rfm_segments has one row per (r, f) pair. -#}
+{%- set score_levels = 5 -%}
+
+with
+
+customers as (
+
+    select * from {{ ref('customers') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('orders') }}
+
+),
+
+analysis_dates as (
+
+    select * from {{ ref('int_analysis_dates_resolved') }}
+
+),
+
+rfm_segments as (
+
+    select * from {{ ref('rfm_segments') }}
+
+),
+
+successful_orders as (
+
+    -- orders as of the analysis date: checked out before it
+    select
+        orders.customer_id,
+        orders.total_amount_usd,
+        orders.total_amount_usd_raw,
+        orders.checked_out_at
+
+    from orders
+
+    cross join analysis_dates
+
+    where
+        orders.is_successful
+        and orders.checked_out_at < cast(analysis_dates.analysis_date as {{ dbt.type_timestamp() }})
+
+),
+
+purchase_summary as (
+
+    select
+        customer_id,
+
+        count(*) as frequency,
+        sum(total_amount_usd) as monetary_usd,
+        sum(total_amount_usd_raw) as monetary_usd_raw,
+
+        min(checked_out_at) as first_purchase_at,
+        max(checked_out_at) as last_purchase_at
+
+    from successful_orders
+
+    group by customer_id
+
+),
+
+buyers as (
+
+    select
+        purchase_summary.*,
+        {{ dbt.datediff(
+            'cast(purchase_summary.last_purchase_at as date)',
+            'analysis_dates.analysis_date',
+            'day'
+        ) }} as recency_days
+
+    from purchase_summary
+
+    cross join analysis_dates
+
+),
+
+ranked as (
+
+    -- ranks run from the worst value (1) to the best: longest ago, fewest orders, least revenue
+    select
+        customer_id,
+        rank() over (order by recency_days desc) as recency_rank,
+        rank() over (order by frequency asc) as frequency_rank,
+        rank() over (order by monetary_usd asc) as monetary_rank,
+        count(*) over () as scored_customers
+
+    from buyers
+
+),
+
+scored as (
+
+    -- score = 1 + floor(levels * (rank - 1) / scored customers): ntile(levels) with ties
+    -- resolved. Without ties it gives ntile's buckets; customers with equal values share
+    -- the rank of the first of them, and so the bucket ntile gives that first customer.
+    select
+        customer_id,
+        1 + cast(
+            floor({{ score_levels }}.0 * (recency_rank - 1) / scored_customers) as {{ dbt.type_int() }}
+        ) as r_score,
+        1 + cast(
+            floor({{ score_levels }}.0 * (frequency_rank - 1) / scored_customers) as {{ dbt.type_int() }}
+        ) as f_score,
+        1 + cast(
+            floor({{ score_levels }}.0 * (monetary_rank - 1) / scored_customers) as {{ dbt.type_int() }}
+        ) as m_score
+
+    from ranked
+
+),
+
+joined as (
+
+    select
+        customers.customer_id,
+
+        rfm_segments.rfm_segment,
+        rfm_segments.segment_description,
+
+        buyers.recency_days,
+        coalesce(buyers.frequency, 0) as frequency,
+        coalesce(buyers.monetary_usd, 0) as monetary_usd,
+        coalesce(buyers.monetary_usd_raw, 0) as monetary_usd_raw,
+        scored.r_score,
+        scored.f_score,
+        scored.m_score,
+
+        buyers.customer_id is not null as has_purchased,
+
+        analysis_dates.analysis_date,
+        buyers.first_purchase_at,
+        buyers.last_purchase_at
+
+    from customers
+
+    cross join analysis_dates
+
+    left join buyers
+        on customers.customer_id = buyers.customer_id
+
+    left join scored
+        on customers.customer_id = scored.customer_id
+
+    left join rfm_segments
+        on
+            scored.r_score = rfm_segments.r_score
+            and scored.f_score = rfm_segments.f_score
+
+),
+
+final as (
+
+    select
+        customer_id,
+
+        -- a customer without a successful order has no scores and a segment of their own
+        case
+            when has_purchased then rfm_segment
+            else 'No purchase'
+        end as rfm_segment,
+        case
+            when has_purchased then segment_description
+            else 'No successful order before the analysis date.'
+        end as segment_description,
+        {{ dbt.concat([
+            'cast(r_score as ' ~ dbt.type_string() ~ ')',
+            'cast(f_score as ' ~ dbt.type_string() ~ ')',
+            'cast(m_score as ' ~ dbt.type_string() ~ ')'
+        ]) }} as rfm_score,
+
+        cast(recency_days as {{ dbt.type_int() }}) as recency_days,
+        cast(frequency as {{ dbt.type_int() }}) as frequency,
+        {{ round_money('monetary_usd') }} as monetary_usd,
+        {{ round_money('monetary_usd_raw') }} as monetary_usd_raw,
+        r_score,
+        f_score,
+        m_score,
+        r_score + f_score + m_score as rfm_score_total,
+
+        has_purchased,
+
+        analysis_date,
+        first_purchase_at,
+        last_purchase_at
+
+    from joined
+
+)
+
+select * from final
