@@ -20,3 +20,19 @@
         'cast(' ~ usd_amount_expr ~ ' as numeric(28, 2)) * cast(' ~ units_per_usd_expr ~ ' as numeric(18, 6))'
     ) }}
 {%- endmacro %}
+
+
+{#
+    Per group of rows of the `orders` mart: the orders by status and the revenue of
+    the successful ones in US dollars, at capped prices (revenue_usd) and at raw
+    catalogue prices (revenue_usd_raw), unrounded. One definition of "revenue" for
+    every mart that counts orders.
+#}
+{% macro order_outcome_aggregates() -%}
+        count(*) as orders,
+        count(case when status = 'success' then 1 end) as successful_orders,
+        count(case when status = 'failed' then 1 end) as failed_orders,
+        count(case when status = 'cancelled' then 1 end) as cancelled_orders,
+        sum(case when is_successful then total_amount_usd else 0 end) as revenue_usd,
+        sum(case when is_successful then total_amount_usd_raw else 0 end) as revenue_usd_raw
+{%- endmacro %}

@@ -239,7 +239,7 @@ final as (
         cast(round(median_gap_milliseconds / 86400000.0, 4) as numeric(18, 4)) as median_days_between_visits,
         preferred_day_of_week,
         preferred_hour_of_day,
-        cast(round(events * 1.0 / nullif(sessions, 0), 4) as numeric(18, 4)) as events_per_session,
+        {{ ratio('events', 'sessions') }} as events_per_session,
         cast(round(mean_session_seconds / 60.0, 2) as numeric(18, 2)) as mean_session_minutes,
 
         first_visit_at,

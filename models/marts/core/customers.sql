@@ -29,13 +29,8 @@ order_summary as (
     select
         customer_id,
 
-        count(*) as orders,
-        count(case when status = 'success' then 1 end) as successful_orders,
-        count(case when status = 'failed' then 1 end) as failed_orders,
-        count(case when status = 'cancelled' then 1 end) as cancelled_orders,
         cast(sum(case when is_successful then units else 0 end) as {{ dbt.type_bigint() }}) as items_bought,
-        sum(case when is_successful then total_amount_usd else 0 end) as lifetime_revenue_usd,
-        sum(case when is_successful then total_amount_usd_raw else 0 end) as lifetime_revenue_usd_raw,
+        {{ order_outcome_aggregates() }},
 
         min(checked_out_at) as first_order_at,
         max(checked_out_at) as last_order_at
@@ -79,8 +74,8 @@ final as (
         coalesce(order_summary.failed_orders, 0) as failed_orders,
         coalesce(order_summary.cancelled_orders, 0) as cancelled_orders,
         coalesce(order_summary.items_bought, 0) as items_bought,
-        {{ round_money('coalesce(order_summary.lifetime_revenue_usd, 0)') }} as lifetime_revenue_usd,
-        {{ round_money('coalesce(order_summary.lifetime_revenue_usd_raw, 0)') }} as lifetime_revenue_usd_raw,
+        {{ round_money('coalesce(order_summary.revenue_usd, 0)') }} as lifetime_revenue_usd,
+        {{ round_money('coalesce(order_summary.revenue_usd_raw, 0)') }} as lifetime_revenue_usd_raw,
 
         coalesce(order_summary.successful_orders, 0) > 0 as is_buyer,
 

@@ -170,9 +170,8 @@ final as (
         units_removed,
         add_to_cart_sessions,
         purchased_cart_sessions,
-        cast(round(units_removed * 1.0 / nullif(units_added, 0), 4) as numeric(18, 4)) as remove_from_cart_rate,
-        cast(round(purchased_cart_sessions * 1.0 / nullif(add_to_cart_sessions, 0), 4) as numeric(18, 4))
-            as add_to_purchase_rate,
+        {{ ratio('units_removed', 'units_added') }} as remove_from_cart_rate,
+        {{ ratio('purchased_cart_sessions', 'add_to_cart_sessions') }} as add_to_purchase_rate,
         successful_orders,
         units_sold,
         {{ round_money('revenue_usd') }} as revenue_usd,

@@ -42,13 +42,8 @@ monthly_totals as (
     select
         order_month,
 
-        count(*) as orders,
-        count(case when status = 'success' then 1 end) as successful_orders,
-        count(case when status = 'failed' then 1 end) as failed_orders,
-        count(case when status = 'cancelled' then 1 end) as cancelled_orders,
         count(distinct case when is_successful then customer_id end) as buying_customers,
-        sum(case when is_successful then total_amount_usd else 0 end) as revenue_usd,
-        sum(case when is_successful then total_amount_usd_raw else 0 end) as revenue_usd_raw
+        {{ order_outcome_aggregates() }}
 
     from dated_orders
 
@@ -103,9 +98,7 @@ final as (
         {{ round_money('revenue_usd / nullif(successful_orders, 0)') }} as average_order_value_usd,
         orders - previous_orders as orders_change,
         revenue_usd - previous_revenue_usd as revenue_change_usd,
-        cast(
-            round((revenue_usd - previous_revenue_usd) / nullif(previous_revenue_usd, 0), 4) as numeric(18, 4)
-        ) as revenue_change_rate
+        {{ ratio('revenue_usd - previous_revenue_usd', 'previous_revenue_usd') }} as revenue_change_rate
 
     from compared
 

@@ -55,13 +55,8 @@ yearly_totals as (
     select
         order_year,
 
-        count(*) as orders,
-        count(case when status = 'success' then 1 end) as successful_orders,
-        count(case when status = 'failed' then 1 end) as failed_orders,
-        count(case when status = 'cancelled' then 1 end) as cancelled_orders,
         count(distinct case when is_successful then customer_id end) as buying_customers,
-        sum(case when is_successful then total_amount_usd else 0 end) as revenue_usd,
-        sum(case when is_successful then total_amount_usd_raw else 0 end) as revenue_usd_raw
+        {{ order_outcome_aggregates() }}
 
     from dated_orders
 

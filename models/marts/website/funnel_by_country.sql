@@ -80,16 +80,7 @@ final as (
         checkout_sessions,
         successful_order_sessions,
         -- each step over the step before it, then over the first step (visit); null when the denominator is 0
-        cast(round(add_to_cart_sessions * 1.0 / nullif(visit_sessions, 0), 4) as numeric(18, 4))
-            as visit_to_add_to_cart_rate,
-        cast(round(checkout_sessions * 1.0 / nullif(add_to_cart_sessions, 0), 4) as numeric(18, 4))
-            as add_to_cart_to_checkout_rate,
-        cast(round(successful_order_sessions * 1.0 / nullif(checkout_sessions, 0), 4) as numeric(18, 4))
-            as checkout_to_successful_order_rate,
-        cast(round(checkout_sessions * 1.0 / nullif(visit_sessions, 0), 4) as numeric(18, 4))
-            as visit_to_checkout_rate,
-        cast(round(successful_order_sessions * 1.0 / nullif(visit_sessions, 0), 4) as numeric(18, 4))
-            as visit_to_successful_order_rate
+        {{ funnel_step_rates() }}
 
     from country_counts
 
