@@ -36,3 +36,27 @@
         sum(case when is_successful then total_amount_usd else 0 end) as revenue_usd,
         sum(case when is_successful then total_amount_usd_raw else 0 end) as revenue_usd_raw
 {%- endmacro %}
+
+
+{#
+    A money amount divided by a count or an amount, rounded to the cent, half away
+    from zero, exactly. Engines may divide decimals in floating point (DuckDB does),
+    which can put a quotient that lies exactly on a half cent on the wrong side; the
+    first rounding is therefore corrected with exact decimal products: q is the
+    right rounding when denominator * (q - 0.005) <= numerator < denominator * (q + 0.005)
+    (for positive amounts). Null when the denominator is 0 or null.
+#}
+{% macro divide_money(numerator_expr, denominator_expr) -%}
+    {%- set numerator = '(' ~ numerator_expr ~ ')' -%}
+    {%- set denominator = 'nullif(' ~ denominator_expr ~ ', 0)' -%}
+    {%- set first_rounding = round_money(numerator ~ ' / ' ~ denominator) -%}
+    cast(
+        case
+            when {{ numerator }} >= {{ denominator }} * ({{ first_rounding }} + 0.005)
+                then {{ first_rounding }} + 0.01
+            when {{ numerator }} < {{ denominator }} * ({{ first_rounding }} - 0.005)
+                then {{ first_rounding }} - 0.01
+            else {{ first_rounding }}
+        end as numeric(18, 2)
+    )
+{%- endmacro %}

@@ -95,7 +95,7 @@ final as (
         buying_customers,
         revenue_usd,
         revenue_usd_raw,
-        {{ round_money('revenue_usd / nullif(successful_orders, 0)') }} as average_order_value_usd,
+        {{ divide_money('revenue_usd', 'successful_orders') }} as average_order_value_usd,
         orders - previous_orders as orders_change,
         revenue_usd - previous_revenue_usd as revenue_change_usd,
         {{ ratio('revenue_usd - previous_revenue_usd', 'previous_revenue_usd') }} as revenue_change_rate

@@ -98,7 +98,7 @@ final as (
         buying_customers,
         revenue_usd,
         revenue_usd_raw,
-        {{ round_money('revenue_usd / nullif(successful_orders, 0)') }} as average_order_value_usd,
+        {{ divide_money('revenue_usd', 'successful_orders') }} as average_order_value_usd,
         {{ round_money('revenue_usd / months_in_data') }} as revenue_per_month_usd
 
     from filled

@@ -219,7 +219,7 @@ quotients as (
         *,
         -- average order value: monetary_usd / frequency
         cast(monetary_usd as numeric(28, 6)) as order_value_numerator,
-        nullif(frequency, 0) as order_value_denominator,
+        frequency as order_value_denominator,
         -- monthly spend: monetary_usd over the months since the first purchase, a history
         -- shorter than a month counting as one month
         case
@@ -233,19 +233,6 @@ quotients as (
 
 ),
 
-rounded_quotients as (
-
-    -- a first rounding to the cent; the engine may divide decimals in floating point,
-    -- which can land a half-cent quotient on the wrong side of the cent
-    select
-        *,
-        {{ round_money('order_value_numerator / order_value_denominator') }} as order_value_rounded,
-        {{ round_money('monthly_spend_numerator / monthly_spend_denominator') }} as monthly_spend_rounded
-
-    from quotients
-
-),
-
 final as (
 
     select
@@ -256,30 +243,12 @@ final as (
         cast(recency_days as {{ dbt.type_int() }}) as recency_days,
         cast(frequency as {{ dbt.type_int() }}) as frequency,
         {{ round_money('monetary_usd') }} as monetary_usd,
-        -- the exact rounding, half away from zero, checked with exact products: a quotient q
-        -- rounds to r when denominator * (r - 0.005) <= numerator < denominator * (r + 0.005)
-        cast(
-            case
-                when order_value_numerator >= order_value_denominator * (order_value_rounded + 0.005)
-                    then order_value_rounded + 0.01
-                when order_value_numerator < order_value_denominator * (order_value_rounded - 0.005)
-                    then order_value_rounded - 0.01
-                else order_value_rounded
-            end as numeric(18, 2)
-        ) as average_order_value_usd,
+        {{ divide_money('order_value_numerator', 'order_value_denominator') }} as average_order_value_usd,
         cast(total_items as {{ dbt.type_int() }}) as total_items,
         cast(orders as {{ dbt.type_int() }}) as orders,
         cast(cancelled_orders as double precision) / nullif(orders, 0) as cancellation_rate,
         cast(failed_orders as double precision) / nullif(orders, 0) as failure_rate,
-        cast(
-            case
-                when monthly_spend_numerator >= monthly_spend_denominator * (monthly_spend_rounded + 0.005)
-                    then monthly_spend_rounded + 0.01
-                when monthly_spend_numerator < monthly_spend_denominator * (monthly_spend_rounded - 0.005)
-                    then monthly_spend_rounded - 0.01
-                else monthly_spend_rounded
-            end as numeric(18, 2)
-        ) as monthly_spend_usd,
+        {{ divide_money('monthly_spend_numerator', 'monthly_spend_denominator') }} as monthly_spend_usd,
         cast(spend_trend_usd_per_month as double precision) as spend_trend_usd_per_month,
         cast(days_since_first_purchase as {{ dbt.type_int() }}) as days_since_first_purchase,
         cast(visits as {{ dbt.type_int() }}) as visits,
@@ -293,7 +262,7 @@ final as (
 
         has_purchased
 
-    from rounded_quotients
+    from quotients
 
 )
 
