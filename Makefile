@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 # The test suite builds into its own DuckDB file, leaving shopsmart.duckdb alone.
 TEST_DB := target/test.duckdb
 
-.PHONY: build test lint dbt-test pytest sample lock clean
+.PHONY: build test lint dbt-test pytest export semantic sample lock clean
 
 $(INSTALLED): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,9 +17,19 @@ $(INSTALLED): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(INSTALLED)
 
-## build: install, then dbt build (seeds, models, tests) on the embedded sample into shopsmart.duckdb
+## build: install, then dbt build (seeds, models, tests) on the embedded sample into shopsmart.duckdb,
+## then export the marts as Parquet files for BI tools (exports/)
 build: $(INSTALLED)
 	$(BIN)/dbt build
+	$(BIN)/shopsmart-export-marts
+
+## export: write every mart of shopsmart.duckdb to exports/<schema>/<mart>.parquet, each file replaced atomically
+export: $(INSTALLED)
+	$(BIN)/shopsmart-export-marts
+
+## semantic: check the MetricFlow semantic models and metrics (after a build)
+semantic: $(INSTALLED)
+	$(BIN)/mf validate-configs
 
 ## test: install, then the whole test suite: sqlfluff lint, dbt build with data and unit tests, pytest
 test: lint dbt-test pytest

@@ -1,0 +1,105 @@
+"""Write every table of the mart schemas of a DuckDB warehouse to Parquet, atomically."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+# Schemas whose tables BI tools read (see macros/generate_schema_name.sql).
+DEFAULT_SCHEMAS = ("marts", "segments")
+
+
+class WarehouseUnavailable(RuntimeError):
+    """The warehouse file is missing, locked by a writer, or holds none of the schemas."""
+
+
+@dataclass(frozen=True)
+class ExportedTable:
+    schema: str
+    name: str
+    path: Path
+    rows: int
+
+
+def atomic_write(final_path: Path, write: Callable[[Path], None]) -> None:
+    """Let `write` fill a temporary file beside final_path, then rename it to final_path.
+
+    The temporary file is in the same folder, so os.replace is an atomic rename on
+    the same file system: final_path holds the old complete file until the new one
+    is complete and flushed to disk, then the new one. If `write` fails, final_path
+    is left as it was and the temporary file, if any, is removed.
+    """
+    final_path.parent.mkdir(parents=True, exist_ok=True)
+    # a unique hidden name, created by `write` with the usual permissions (umask)
+    temp_path = final_path.with_name(f".{final_path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        write(temp_path)
+        with temp_path.open("rb") as written:
+            os.fsync(written.fileno())
+        os.replace(temp_path, final_path)
+    except BaseException:
+        temp_path.unlink(missing_ok=True)
+        raise
+
+
+def _connect_read_only(database: Path) -> duckdb.DuckDBPyConnection:
+    if not database.is_file():
+        raise WarehouseUnavailable(f"{database}: no such warehouse file; run `dbt build` first")
+    try:
+        return duckdb.connect(str(database), read_only=True)
+    except duckdb.IOException as exc:
+        # DuckDB allows one read-write process or any number of read-only ones.
+        raise WarehouseUnavailable(
+            f"{database} is locked by another process (a running dbt build?); "
+            f"export after it finishes. DuckDB said: {exc}"
+        ) from exc
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def export_marts(
+    database: Path,
+    out_dir: Path,
+    schemas: Iterable[str] = DEFAULT_SCHEMAS,
+) -> list[ExportedTable]:
+    """Write each table and view of `schemas` to out_dir/<schema>/<name>.parquet.
+
+    The warehouse is opened read-only. A schema that the warehouse lacks is skipped
+    (the segments may live in their own schema or in marts); Parquet files of
+    tables that no longer exist in an exported schema are removed, so the folder
+    mirrors the warehouse.
+    """
+    wanted = list(schemas)
+    with _connect_read_only(database) as connection:
+        relations = connection.execute(
+            "select table_schema, table_name from information_schema.tables"
+            " where table_schema in (select unnest(?)) order by table_schema, table_name",
+            [wanted],
+        ).fetchall()
+        if not relations:
+            raise WarehouseUnavailable(
+                f"{database} has no table in the schemas {', '.join(wanted)}; run `dbt build` first"
+            )
+        exported = []
+        for schema, name in relations:
+            relation = connection.table(f"{_quoted(schema)}.{_quoted(name)}")
+            final_path = out_dir / schema / f"{name}.parquet"
+            atomic_write(final_path, lambda path, rel=relation: rel.write_parquet(str(path)))
+            (rows,) = connection.execute(
+                f"select count(*) from {_quoted(schema)}.{_quoted(name)}"
+            ).fetchone()
+            exported.append(ExportedTable(schema, name, final_path, rows))
+
+    current = {table.path for table in exported}
+    for schema in {table.schema for table in exported}:
+        for stale in (out_dir / schema).glob("*.parquet"):
+            if stale not in current:
+                stale.unlink()
+    return exported
