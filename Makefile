@@ -34,9 +34,11 @@ semantic: $(INSTALLED)
 ## test: install, then the whole test suite: sqlfluff lint, dbt build with data and unit tests, pytest
 test: lint dbt-test pytest
 
+# The online_retail models are enabled only when a path is set; linting compiles
+# them without reading the file, so any path will do.
 lint: $(INSTALLED)
 	mkdir -p target
-	SHOPSMART_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models analyses
+	ONLINE_RETAIL_PATH=lint-only.csv SHOPSMART_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models analyses
 
 dbt-test: $(INSTALLED)
 	mkdir -p target

@@ -39,10 +39,14 @@
 
 
 {#
-    When a source reads the shop's own files (var shopsmart_data_dir), fail with the
-    table name and the expected path if the file is not there.
+    When a source reads a file (the shop's own files under var shopsmart_data_dir,
+    or the online_retail file at var online_retail_path), fail with the table name
+    and the expected path if the file is not there or is not in a readable format.
 #}
 {% macro assert_source_file_exists(source_name, table_name) %}
+    {%- if source_name == 'online_retail' -%}
+        {%- do shopsmart_analytics.assert_online_retail_file_exists(source_name, table_name) -%}
+    {%- endif -%}
     {%- set data_dir = var('shopsmart_data_dir', env_var('SHOPSMART_DATA_DIR', '')) -%}
     {%- if source_name == 'shopsmart' and data_dir -%}
         {%- set file_format = var('shopsmart_file_format', env_var('SHOPSMART_FILE_FORMAT', 'csv')) -%}
@@ -59,5 +63,35 @@
                 ~ " (shopsmart_data_dir=" ~ data_dir ~ ")."
             ) }}
         {%- endif -%}
+    {%- endif -%}
+{% endmacro %}
+
+
+{#
+    The online_retail source reads one file, var online_retail_path: CSV (plain or
+    gzipped) or Parquet, chosen by the file name's extension.
+#}
+{% macro assert_online_retail_file_exists(source_name, table_name) %}
+    {%- set path = shopsmart_analytics.online_retail_path() -%}
+    {%- set name = path | lower -%}
+    {%- if name.endswith('.xlsx') or name.endswith('.xls') -%}
+        {{ exceptions.raise_compiler_error(
+            "Source table " ~ source_name ~ "." ~ table_name ~ ": " ~ path ~ " is an Excel workbook."
+            ~ " Convert it first: shopsmart-convert-online-retail " ~ path ~ " online_retail.csv.gz"
+            ~ " (or .parquet), then set online_retail_path to the converted file."
+        ) }}
+    {%- endif -%}
+    {%- if not (name.endswith('.csv') or name.endswith('.csv.gz') or name.endswith('.parquet')) -%}
+        {{ exceptions.raise_compiler_error(
+            "Source table " ~ source_name ~ "." ~ table_name ~ ": online_retail_path must name a .csv,"
+            ~ " .csv.gz or .parquet file, got '" ~ path ~ "'."
+        ) }}
+    {%- endif -%}
+    {%- set found = run_query("select count(*) from glob('" ~ path ~ "')").columns[0].values()[0] -%}
+    {%- if found == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "Source table " ~ source_name ~ "." ~ table_name ~ ": no file at " ~ path
+            ~ " (var online_retail_path or env ONLINE_RETAIL_PATH)."
+        ) }}
     {%- endif -%}
 {% endmacro %}

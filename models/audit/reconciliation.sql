@@ -1,5 +1,7 @@
 {#- Source tables of the ShopSmart export, each with its staging model. -#}
 {%- set tables = ['customers', 'orders', 'line_items', 'products', 'events'] -%}
+{#- The online_retail invoice lines, accepted into stg_online_retail__line_items, while that source is selected. -#}
+{%- set with_online_retail = online_retail_enabled() -%}
 
 with
 
@@ -25,12 +27,32 @@ quarantine as (
     ),
 
 {% endfor %}
+{% if with_online_retail %}
+    invoice_lines_counts as (
+
+        select
+            'online_retail' as source_name,
+            'invoice_lines' as source_table,
+            (select count(*) from {{ source('online_retail', 'invoice_lines') }}) as rows_in,
+            (select count(*) from {{ ref('stg_online_retail__line_items') }}) as rows_accepted,
+            (
+                select count(*) from quarantine
+                where source_name = 'online_retail' and source_table = 'invoice_lines'
+            ) as rows_quarantined
+
+    ),
+
+{% endif %}
 unioned as (
 
     {% for table in tables %}
         select * from {{ table }}_counts
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
+    {% if with_online_retail %}
+        union all
+        select * from invoice_lines_counts
+    {% endif %}
 
 ),
 
