@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 # The test suite builds into its own DuckDB file, leaving shopsmart.duckdb alone.
 TEST_DB := target/test.duckdb
 
-.PHONY: build test lint dbt-test pytest export semantic sample lock clean
+.PHONY: build test lint dbt-test pytest chromium docs conventions export semantic sample lock clean
 
 $(INSTALLED): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,8 +45,20 @@ dbt-test: $(INSTALLED)
 	rm -f $(TEST_DB)
 	SHOPSMART_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build
 
-pytest: $(INSTALLED)
+pytest: $(INSTALLED) chromium
 	$(BIN)/pytest
+
+## chromium: install Debian's chromium for the browser tests of the docs site, when it is missing
+chromium:
+	scripts/ensure_chromium.sh
+
+## docs: build, then generate the dbt docs site as one self-contained page: target/docs_site/index.html
+docs: build
+	scripts/build_docs.sh
+
+## conventions: check naming, layering, tests and documentation coverage with dbt-bouncer (after docs)
+conventions: docs
+	$(BIN)/dbt-bouncer run --config-file dbt-bouncer.yml
 
 ## sample: regenerate the embedded sample seeds and their ground truth
 sample: $(INSTALLED)
