@@ -11,13 +11,13 @@ with
 
 orders as (
 
-    select * from {{ ref('orders') }}
+    select * from {{ ref('int_orders_conformed') }}
 
 ),
 
 events as (
 
-    select * from {{ ref('stg_shopsmart__events') }}
+    select * from {{ ref('int_events_conformed') }}
 
 ),
 

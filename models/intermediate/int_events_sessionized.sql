@@ -11,7 +11,7 @@ with
 
 events as (
 
-    select * from {{ ref('stg_shopsmart__events') }}
+    select * from {{ ref('int_events_conformed') }}
 
 ),
 

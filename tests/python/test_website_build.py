@@ -213,7 +213,7 @@ def product_rows(sample_build: DbtRun) -> dict[int, tuple]:
     return {
         row[0]: tuple(row[1:])
         for row in sample_build.query(
-            "select product_id, units_added, units_removed, units_sold, revenue_usd, revenue_rank"
+            "select cast(product_id as bigint), units_added, units_removed, units_sold, revenue_usd, revenue_rank"
             " from marts.product_performance"
         )
     }
@@ -223,7 +223,7 @@ def test_product_revenue_adds_up_to_successful_order_items(sample_build: DbtRun,
     units: Counter = Counter()
     revenue: dict[int, Decimal] = defaultdict(Decimal)
     for product_id, quantity, line_total, successful in sample_build.query(
-        "select product_id, quantity, line_total_usd, is_successful_order from marts.order_items"
+        "select cast(product_id as bigint), quantity, line_total_usd, is_successful_order from marts.order_items"
     ):
         if successful:
             units[product_id] += quantity

@@ -2,7 +2,7 @@ with
 
 customers as (
 
-    select * from {{ ref('stg_shopsmart__customers') }}
+    select * from {{ ref('int_customers_conformed') }}
 
 ),
 
@@ -20,7 +20,7 @@ orders as (
 
 events as (
 
-    select * from {{ ref('stg_shopsmart__events') }}
+    select * from {{ ref('int_events_conformed') }}
 
 ),
 
@@ -31,6 +31,10 @@ order_summary as (
 
         cast(sum(case when is_successful then units else 0 end) as {{ dbt.type_bigint() }}) as items_bought,
         {{ order_outcome_aggregates() }},
+        -- in the customer's currency, the sum of the orders' totals (each exact to the cent)
+        sum(case when is_successful then total_amount else 0 end) as revenue,
+        sum(case when status = 'cancelled' then total_amount else 0 end) as cancelled_value,
+        sum(case when status = 'cancelled' then total_amount_usd else 0 end) as cancelled_value_usd,
 
         min(checked_out_at) as first_order_at,
         max(checked_out_at) as last_order_at
@@ -76,6 +80,14 @@ final as (
         coalesce(order_summary.items_bought, 0) as items_bought,
         {{ round_money('coalesce(order_summary.revenue_usd, 0)') }} as lifetime_revenue_usd,
         {{ round_money('coalesce(order_summary.revenue_usd_raw, 0)') }} as lifetime_revenue_usd_raw,
+        {{ round_money('coalesce(order_summary.revenue, 0)') }} as lifetime_revenue,
+        {{ round_money('coalesce(order_summary.cancelled_value, 0)') }} as cancelled_order_value,
+        {{ round_money('coalesce(order_summary.cancelled_value_usd, 0)') }} as cancelled_order_value_usd,
+        -- purchase revenue minus the value of cancelled orders
+        {{ round_money('coalesce(order_summary.revenue, 0) - coalesce(order_summary.cancelled_value, 0)') }}
+            as net_revenue,
+        {{ round_money('coalesce(order_summary.revenue_usd, 0) - coalesce(order_summary.cancelled_value_usd, 0)') }}
+            as net_revenue_usd,
 
         coalesce(order_summary.successful_orders, 0) > 0 as is_buyer,
 

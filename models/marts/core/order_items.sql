@@ -2,31 +2,25 @@ with
 
 line_items as (
 
-    select * from {{ ref('stg_shopsmart__line_items') }}
+    select * from {{ ref('int_order_lines_conformed') }}
 
 ),
 
 orders as (
 
-    select * from {{ ref('stg_shopsmart__orders') }}
+    select * from {{ ref('int_orders_conformed') }}
 
 ),
 
 customers as (
 
-    select * from {{ ref('stg_shopsmart__customers') }}
+    select * from {{ ref('int_customers_conformed') }}
 
 ),
 
 products as (
 
-    select * from {{ ref('stg_shopsmart__products') }}
-
-),
-
-product_categories as (
-
-    select * from {{ ref('product_categories') }}
+    select * from {{ ref('int_products_conformed') }}
 
 ),
 
@@ -46,76 +40,84 @@ price_cap as (
         {{ round_money(
             'cast(percentile_cont(0.5) within group (order by cast(price as numeric(28, 4))) as numeric(28, 4))'
             ~ ' * cast(' ~ var('price_outlier_factor') ~ ' as numeric(18, 6))'
-        ) }} as capped_unit_price_usd
+        ) }} as capped_unit_price
 
     from products
 
 ),
 
-priced_products as (
+priced_lines as (
 
     select
-        products.product_id,
-        products.product_name,
-        product_categories.category,
-        product_categories.subcategory,
+        line_items.line_item_id,
+        line_items.order_id,
+        line_items.product_id,
 
-        products.price as unit_price_usd_raw,
+        products.product_name,
+        products.category,
+        products.subcategory,
+        line_items.price_currency,
+
+        line_items.quantity,
+        line_items.unit_price as unit_price_raw,
+        -- only a catalogue price is capped: a price invoiced on the line is what was paid
         case
-            when products.is_price_outlier then price_cap.capped_unit_price_usd
-            else products.price
-        end as unit_price_usd,
+            when line_items.is_catalogue_price and products.is_price_outlier then price_cap.capped_unit_price
+            else line_items.unit_price
+        end as unit_price,
 
         products.is_price_outlier
 
-    from products
+    from line_items
+
+    inner join products
+        on line_items.product_id = products.product_id
 
     cross join price_cap
-
-    left join product_categories
-        on products.product_id = product_categories.product_id
 
 ),
 
 joined as (
 
     select
-        line_items.line_item_id,
-        line_items.order_id,
+        priced_lines.line_item_id,
+        priced_lines.order_id,
         orders.customer_id,
-        line_items.product_id,
+        priced_lines.product_id,
 
-        priced_products.product_name,
-        priced_products.category,
-        priced_products.subcategory,
+        priced_lines.product_name,
+        priced_lines.category,
+        priced_lines.subcategory,
         orders.status as order_status,
         customers.currency,
+        priced_lines.price_currency,
 
-        line_items.quantity,
-        priced_products.unit_price_usd,
-        priced_products.unit_price_usd_raw,
-        -- prices are in cents and quantities whole, so these products are exact
-        priced_products.unit_price_usd * line_items.quantity as line_total_usd_exact,
-        priced_products.unit_price_usd_raw * line_items.quantity as line_total_usd_raw_exact,
+        priced_lines.quantity,
+        priced_lines.unit_price,
+        priced_lines.unit_price_raw,
+        -- prices have at most three decimals and quantities are whole, so these products are exact
+        priced_lines.unit_price * priced_lines.quantity as line_amount_exact,
+        priced_lines.unit_price_raw * priced_lines.quantity as line_amount_raw_exact,
         currency_rates.units_per_usd,
+        price_rates.units_per_usd as price_units_per_usd,
 
-        priced_products.is_price_outlier,
+        priced_lines.is_price_outlier,
 
         orders.checked_out_at
 
-    from line_items
+    from priced_lines
 
     inner join orders
-        on line_items.order_id = orders.order_id
+        on priced_lines.order_id = orders.order_id
 
     inner join customers
         on orders.customer_id = customers.customer_id
 
-    inner join priced_products
-        on line_items.product_id = priced_products.product_id
-
     left join currency_rates
         on customers.currency = currency_rates.currency_code
+
+    left join currency_rates as price_rates
+        on priced_lines.price_currency = price_rates.currency_code
 
 ),
 
@@ -132,14 +134,21 @@ final as (
         subcategory,
         order_status,
         currency,
+        price_currency,
 
         quantity,
-        unit_price_usd,
-        unit_price_usd_raw,
-        {{ round_money('line_total_usd_exact') }} as line_total_usd,
-        {{ round_money('line_total_usd_raw_exact') }} as line_total_usd_raw,
-        {{ usd_to_currency('line_total_usd_exact', 'units_per_usd') }} as line_total,
-        {{ usd_to_currency('line_total_usd_raw_exact', 'units_per_usd') }} as line_total_raw,
+        unit_price,
+        unit_price_raw,
+        {{ price_to_usd('unit_price', 'price_currency', 'price_units_per_usd') }} as unit_price_usd,
+        {{ price_to_usd('unit_price_raw', 'price_currency', 'price_units_per_usd') }} as unit_price_usd_raw,
+        {{ price_to_usd('line_amount_exact', 'price_currency', 'price_units_per_usd') }} as line_total_usd,
+        {{ price_to_usd('line_amount_raw_exact', 'price_currency', 'price_units_per_usd') }} as line_total_usd_raw,
+        {{ price_to_currency(
+            'line_amount_exact', 'price_currency', 'price_units_per_usd', 'currency', 'units_per_usd'
+        ) }} as line_total,
+        {{ price_to_currency(
+            'line_amount_raw_exact', 'price_currency', 'price_units_per_usd', 'currency', 'units_per_usd'
+        ) }} as line_total_raw,
 
         is_price_outlier,
         order_status = 'success' as is_successful_order,

@@ -2,13 +2,13 @@ with
 
 orders as (
 
-    select * from {{ ref('stg_shopsmart__orders') }}
+    select * from {{ ref('int_orders_conformed') }}
 
 ),
 
 customers as (
 
-    select * from {{ ref('stg_shopsmart__customers') }}
+    select * from {{ ref('int_customers_conformed') }}
 
 ),
 
@@ -28,12 +28,18 @@ order_totals as (
 
     select
         order_id,
+        -- a source prices all its lines in one currency
+        min(price_currency) as price_currency,
 
         count(*) as items,
         cast(sum(quantity) as {{ dbt.type_bigint() }}) as units,
-        -- line totals in USD are exact to the cent, so their sums are exact too
+        -- US dollar line totals are each rounded once, so their sums are exact and every
+        -- USD figure of the marts adds up from the lines
         sum(line_total_usd) as total_amount_usd,
         sum(line_total_usd_raw) as total_amount_usd_raw,
+        -- exact amounts in the price currency, converted and rounded once per order below
+        sum(unit_price * quantity) as total_price_amount,
+        sum(unit_price_raw * quantity) as total_price_amount_raw,
 
         {{ dbt.bool_or('is_price_outlier') }} as has_price_outlier
 
@@ -51,13 +57,18 @@ joined as (
 
         orders.status,
         customers.currency,
+        -- an order without items has no price currency: its zero total counts as US dollars
+        coalesce(order_totals.price_currency, 'USD') as price_currency,
 
         -- an order whose line items were all quarantined in staging has no items
         coalesce(order_totals.items, 0) as items,
         coalesce(order_totals.units, 0) as units,
         coalesce(order_totals.total_amount_usd, 0) as total_amount_usd,
         coalesce(order_totals.total_amount_usd_raw, 0) as total_amount_usd_raw,
+        coalesce(order_totals.total_price_amount, 0) as total_price_amount,
+        coalesce(order_totals.total_price_amount_raw, 0) as total_price_amount_raw,
         currency_rates.units_per_usd,
+        price_rates.units_per_usd as price_units_per_usd,
 
         coalesce(order_totals.has_price_outlier, false) as has_price_outlier,
 
@@ -74,6 +85,9 @@ joined as (
     left join currency_rates
         on customers.currency = currency_rates.currency_code
 
+    left join currency_rates as price_rates
+        on coalesce(order_totals.price_currency, 'USD') = price_rates.currency_code
+
 ),
 
 final as (
@@ -89,10 +103,14 @@ final as (
         units,
         {{ round_money('total_amount_usd') }} as total_amount_usd,
         {{ round_money('total_amount_usd_raw') }} as total_amount_usd_raw,
-        -- converted from the exact USD total and rounded once, so it may differ from the
-        -- sum of the rounded line totals in the order currency by up to half a cent per line
-        {{ usd_to_currency('total_amount_usd', 'units_per_usd') }} as total_amount,
-        {{ usd_to_currency('total_amount_usd_raw', 'units_per_usd') }} as total_amount_raw,
+        -- converted from the exact total in the price currency and rounded once, so it may
+        -- differ from the sum of the rounded line totals by up to half a cent per line
+        {{ price_to_currency(
+            'total_price_amount', 'price_currency', 'price_units_per_usd', 'currency', 'units_per_usd'
+        ) }} as total_amount,
+        {{ price_to_currency(
+            'total_price_amount_raw', 'price_currency', 'price_units_per_usd', 'currency', 'units_per_usd'
+        ) }} as total_amount_raw,
 
         status = 'success' as is_successful,
         has_price_outlier,

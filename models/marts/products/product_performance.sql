@@ -2,13 +2,13 @@ with
 
 products as (
 
-    select * from {{ ref('stg_shopsmart__products') }}
+    select * from {{ ref('int_products_conformed') }}
 
 ),
 
-product_categories as (
+currency_rates as (
 
-    select * from {{ ref('product_categories') }}
+    select * from {{ ref('currency_rates') }}
 
 ),
 
@@ -121,10 +121,12 @@ joined as (
         products.product_id,
 
         products.product_name,
-        product_categories.category,
-        product_categories.subcategory,
+        products.category,
+        products.subcategory,
 
-        products.price as catalogue_price_usd,
+        -- the representative price in US dollars, rounded once to the cent
+        {{ price_to_usd('products.price', 'products.price_currency', 'currency_rates.units_per_usd') }}
+            as catalogue_price_usd,
         coalesce(cart_summary.add_to_cart_events, 0) as add_to_cart_events,
         coalesce(cart_summary.units_added, 0) as units_added,
         coalesce(cart_summary.remove_from_cart_events, 0) as remove_from_cart_events,
@@ -140,8 +142,8 @@ joined as (
 
     from products
 
-    left join product_categories
-        on products.product_id = product_categories.product_id
+    left join currency_rates
+        on products.price_currency = currency_rates.currency_code
 
     left join cart_summary
         on products.product_id = cart_summary.product_id
@@ -176,8 +178,11 @@ final as (
         units_sold,
         {{ round_money('revenue_usd') }} as revenue_usd,
         {{ round_money('revenue_usd_raw') }} as revenue_usd_raw,
-        -- highest revenue first; equal revenue goes to the lower product_id
-        row_number() over (order by revenue_usd desc, product_id asc) as revenue_rank,
+        -- highest revenue first; equal revenue goes to the lower product_id, the shorter
+        -- id first so that numeric ids (ShopSmart) keep their numeric order
+        row_number() over (
+            order by revenue_usd desc, {{ dbt.length('product_id') }} asc, product_id asc
+        ) as revenue_rank,
 
         is_price_outlier
 

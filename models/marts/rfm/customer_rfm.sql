@@ -46,6 +46,27 @@ successful_orders as (
 
 ),
 
+cancellation_summary as (
+
+    -- cancelled orders as of the analysis date, reported beside the purchases
+    select
+        orders.customer_id,
+
+        count(*) as cancelled_orders,
+        sum(orders.total_amount_usd) as cancelled_value_usd
+
+    from orders
+
+    cross join analysis_dates
+
+    where
+        orders.status = 'cancelled'
+        and orders.checked_out_at < cast(analysis_dates.analysis_date as {{ dbt.type_timestamp() }})
+
+    group by orders.customer_id
+
+),
+
 purchase_summary as (
 
     select
@@ -127,6 +148,8 @@ joined as (
         coalesce(buyers.frequency, 0) as frequency,
         coalesce(buyers.monetary_usd, 0) as monetary_usd,
         coalesce(buyers.monetary_usd_raw, 0) as monetary_usd_raw,
+        coalesce(cancellation_summary.cancelled_orders, 0) as cancelled_orders,
+        coalesce(cancellation_summary.cancelled_value_usd, 0) as cancelled_value_usd,
         scored.r_score,
         scored.f_score,
         scored.m_score,
@@ -146,6 +169,9 @@ joined as (
 
     left join scored
         on customers.customer_id = scored.customer_id
+
+    left join cancellation_summary
+        on customers.customer_id = cancellation_summary.customer_id
 
     left join rfm_segments
         on
@@ -178,6 +204,10 @@ final as (
         cast(frequency as {{ dbt.type_int() }}) as frequency,
         {{ round_money('monetary_usd') }} as monetary_usd,
         {{ round_money('monetary_usd_raw') }} as monetary_usd_raw,
+        cast(cancelled_orders as {{ dbt.type_int() }}) as cancelled_orders,
+        {{ round_money('cancelled_value_usd') }} as cancelled_value_usd,
+        -- purchases minus cancellations; the scores rank the purchases alone
+        {{ round_money('monetary_usd - cancelled_value_usd') }} as net_monetary_usd,
         r_score,
         f_score,
         m_score,

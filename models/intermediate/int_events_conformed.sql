@@ -1,0 +1,75 @@
+{%- set source_name = selected_source() -%}
+
+with
+
+{% if source_name == 'online_retail' %}
+    -- not applicable: this source has no web events; no rows, the same typed columns
+    conformed as (
+
+        select
+            cast(null as {{ dbt.type_bigint() }}) as event_id,
+            cast(null as {{ dbt.type_string() }}) as customer_id,
+            cast(null as {{ dbt.type_string() }}) as product_id,
+            cast(null as {{ dbt.type_string() }}) as order_id,
+
+            cast(null as {{ dbt.type_string() }}) as event_type,
+            cast(null as {{ dbt.type_string() }}) as checkout_status,
+
+            cast(null as {{ dbt.type_bigint() }}) as quantity,
+
+            cast(null as {{ dbt.type_timestamp() }}) as event_at,
+            cast(null as {{ dbt.type_timestamp() }}) as payload_timestamp
+
+        where 1 = 0
+
+    ),
+
+{% else %}
+    events as (
+
+        select * from {{ ref('stg_shopsmart__events') }}
+
+    ),
+
+    conformed as (
+
+        select
+            event_id,
+            customer_id,
+            product_id,
+            order_id,
+
+            event_type,
+            checkout_status,
+
+            quantity,
+
+            event_at,
+            payload_timestamp
+
+        from events
+
+    ),
+
+{% endif %}
+final as (
+
+    select
+        event_id,
+        customer_id,
+        cast(product_id as {{ dbt.type_string() }}) as product_id,
+        order_id,
+
+        event_type,
+        checkout_status,
+
+        quantity,
+
+        event_at,
+        payload_timestamp
+
+    from conformed
+
+)
+
+select * from final

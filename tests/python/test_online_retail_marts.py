@@ -1,0 +1,129 @@
+"""The marts built on the UCI Online Retail file through the one source switch.
+
+The whole project is built with ONLINE_RETAIL_PATH set, so the conformed models
+read online_retail and every mart above them is built from it. Each figure is
+recomputed from the raw file with the documented acceptance rules of
+test_online_retail (classify), independently of the models' SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+
+from dbt_project import DbtRun, dbt
+from test_online_retail import CENT, RETAIL_FILE, Line, classify, read_lines
+
+
+@dataclass(frozen=True)
+class MartsBuild:
+    run: DbtRun
+    seconds: float
+    accepted: list[Line]
+
+    def invoices(self, invoice_type: str) -> set[str]:
+        return {line.invoice for line in self.accepted if line.invoice_type == invoice_type}
+
+    def amounts(self, invoice_type: str) -> dict[str, Decimal]:
+        """Per invoice of the type: the exact sum of units x unit price of its accepted lines.
+
+        Line.quantity is signed as exported (negative on cancellation lines); the
+        value of a cancellation is counted positive, beside revenue.
+        """
+        totals: dict[str, Decimal] = defaultdict(Decimal)
+        for line in self.accepted:
+            if line.invoice_type == invoice_type:
+                totals[line.invoice] += abs(line.quantity) * line.unit_price
+        return dict(totals)
+
+    def customer_of(self) -> dict[str, str]:
+        return {line.invoice: line.customer_id for line in self.accepted}
+
+
+@pytest.fixture(scope="module")
+def marts_build(tmp_path_factory: pytest.TempPathFactory) -> MartsBuild:
+    """`dbt build` of the whole project with the source switch on the UCI file."""
+    path = RETAIL_FILE.resolve()
+    if not path.is_file():
+        pytest.skip(f"the UCI Online Retail file is not at {path} (../shared/data, beside the project)")
+    work_dir = tmp_path_factory.mktemp("online_retail_marts")
+    now = dt.datetime.now()
+    started = time.monotonic()
+    run = dbt("build", work_dir, {"ONLINE_RETAIL_PATH": str(path)})
+    seconds = time.monotonic() - started
+    assert run.returncode == 0, run.output[-5000:]
+    print(f"\nfull dbt build on {path.name}: {seconds:.1f} s")
+    reasons, lines = classify(read_lines(path), now)
+    accepted = [lines[number] for number, reason in reasons.items() if reason is None]
+    return MartsBuild(run, seconds, accepted)
+
+
+def test_customers_are_the_accepted_customer_ids(marts_build: MartsBuild) -> None:
+    customers = marts_build.run.query("select customer_id, currency from marts.customers")
+    assert {c for c, _ in customers} == {line.customer_id for line in marts_build.accepted}
+    assert len(customers) == len({line.customer_id for line in marts_build.accepted}) > 4_000
+    assert {currency for _, currency in customers} == {"GBP"}
+
+
+def test_orders_are_the_accepted_invoices(marts_build: MartsBuild) -> None:
+    orders = dict(marts_build.run.query("select order_id, status from marts.orders"))
+    purchases, cancellations = marts_build.invoices("purchase"), marts_build.invoices("cancellation")
+    assert set(orders) == purchases | cancellations
+    assert {o for o, status in orders.items() if status == "cancelled"} == cancellations
+    assert {o for o, status in orders.items() if status == "success"} == purchases
+    assert all(order.startswith("C") for order in cancellations) and len(cancellations) > 3_000
+
+
+def test_order_totals_in_pounds_are_exact_to_the_cent(marts_build: MartsBuild) -> None:
+    """Each order's total in GBP is its lines' exact amount rounded once; revenue is their sum."""
+    totals = dict(marts_build.run.query("select order_id, total_amount from marts.orders"))
+    expected = {
+        invoice: amount.quantize(CENT, ROUND_HALF_UP)
+        for invoice_type in ("purchase", "cancellation")
+        for invoice, amount in marts_build.amounts(invoice_type).items()
+    }
+    assert totals == expected
+    purchase_revenue = sum(marts_build.amounts("purchase").values())
+    (revenue,) = marts_build.run.query("select sum(lifetime_revenue) from marts.customers")[0]
+    assert revenue == sum(expected[i] for i in marts_build.invoices("purchase"))
+    assert abs(revenue - purchase_revenue) < CENT * len(marts_build.invoices("purchase")) / 2
+
+
+def test_cancellations_are_reported_beside_revenue(marts_build: MartsBuild) -> None:
+    owner = marts_build.customer_of()
+    cancelled = Counter(owner[i] for i in marts_build.invoices("cancellation"))
+    cancelled_value: dict[str, Decimal] = defaultdict(Decimal)
+    revenue: dict[str, Decimal] = defaultdict(Decimal)
+    for invoice, amount in marts_build.amounts("cancellation").items():
+        cancelled_value[owner[invoice]] += amount.quantize(CENT, ROUND_HALF_UP)
+    for invoice, amount in marts_build.amounts("purchase").items():
+        revenue[owner[invoice]] += amount.quantize(CENT, ROUND_HALF_UP)
+    rows = marts_build.run.query(
+        "select customer_id, cancelled_orders, cancelled_order_value, lifetime_revenue, net_revenue"
+        " from marts.customers"
+    )
+    assert {c: (n, value, life, net) for c, n, value, life, net in rows} == {
+        c: (cancelled[c], cancelled_value[c], revenue[c], revenue[c] - cancelled_value[c]) for c, *_ in rows
+    }
+
+
+def test_rfm_frequency_is_distinct_purchase_invoices(marts_build: MartsBuild) -> None:
+    owner = marts_build.customer_of()
+    purchases = Counter(owner[i] for i in marts_build.invoices("purchase"))
+    frequency = dict(marts_build.run.query("select customer_id, frequency from marts.customer_rfm"))
+    assert {c: f for c, f in frequency.items() if f} == dict(purchases)
+    assert set(frequency) == {line.customer_id for line in marts_build.accepted}
+
+
+def test_event_marts_are_empty(marts_build: MartsBuild) -> None:
+    """The source has no web events: nothing is invented for the marts that need them."""
+    run = marts_build.run
+    for relation in ("intermediate.int_events_conformed", "marts.funnel_daily", "marts.daily_visits"):
+        assert run.query(f"select count(*) from {relation}") == [(0,)], relation
+    visits = run.query("select count(*), sum(visits), count(first_visit_at) from marts.customer_visit_frequency")
+    assert visits == [(len({line.customer_id for line in marts_build.accepted}), 0, 0)]
