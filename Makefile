@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 # The test suite builds into its own DuckDB file, leaving shopsmart.duckdb alone.
 TEST_DB := target/test.duckdb
 
-.PHONY: build test lint dbt-test pytest chromium docs conventions export semantic sample lock clean
+.PHONY: build test lint dbt-test pytest chromium docs conventions export semantic report sample lock clean
 
 $(INSTALLED): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ docs: build
 ## conventions: check naming, layering, tests and documentation coverage with dbt-bouncer (after docs)
 conventions: docs
 	$(BIN)/dbt-bouncer run --config-file dbt-bouncer.yml
+
+## report: build, then draw the customer segments: target/report/*.png and target/report/index.html
+report: build
+	$(BIN)/shopsmart-report --database shopsmart.duckdb --out target/report
 
 ## sample: regenerate the embedded sample seeds and their ground truth
 sample: $(INSTALLED)

@@ -1,0 +1,25 @@
+"""K-Means customer segmentation: pandas in, pandas out.
+
+``select_model`` fits every candidate k on a sample and returns the diagnostics
+(``segment_model_diagnostics``); ``assign_segments`` puts every customer in a segment
+of the chosen model (``customer_segments``); ``segment_customers`` does both. The dbt
+Python models in models/marts/segments/ only fetch their inputs and call these.
+"""
+
+from .arrow import arrow_to_pandas
+from .config import SegmentationConfig, SegmentationConfigError
+from .features import FeatureScaler, MissingFeatureError
+from .segments import assign_segments, segment_customers
+from .selection import choose_k, select_model
+
+__all__ = [
+    "FeatureScaler",
+    "MissingFeatureError",
+    "SegmentationConfig",
+    "SegmentationConfigError",
+    "arrow_to_pandas",
+    "assign_segments",
+    "choose_k",
+    "segment_customers",
+    "select_model",
+]
