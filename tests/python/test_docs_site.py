@@ -18,7 +18,7 @@ from dbt_project import DbtRun
 from docs_site import DocsSite, generate_docs_site
 
 # The model whose page and lineage the test opens.
-MODEL = "customer_rfm"
+MODEL = "customer_segments"
 PROJECT = "shopsmart_analytics"
 
 # Debian's chromium (scripts/ensure_chromium.sh installs it), never a downloaded browser.
