@@ -8,14 +8,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
+from shopsmart.warehouse import WarehouseUnavailable, connect_read_only
 
 # Schemas whose tables BI tools read (see macros/generate_schema_name.sql).
 DEFAULT_SCHEMAS = ("marts", "segments")
-
-
-class WarehouseUnavailable(RuntimeError):
-    """The warehouse file is missing, locked by a writer, or holds none of the schemas."""
 
 
 @dataclass(frozen=True)
@@ -47,19 +43,6 @@ def atomic_write(final_path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
-def _connect_read_only(database: Path) -> duckdb.DuckDBPyConnection:
-    if not database.is_file():
-        raise WarehouseUnavailable(f"{database}: no such warehouse file; run `dbt build` first")
-    try:
-        return duckdb.connect(str(database), read_only=True)
-    except duckdb.IOException as exc:
-        # DuckDB allows one read-write process or any number of read-only ones.
-        raise WarehouseUnavailable(
-            f"{database} is locked by another process (a running dbt build?); "
-            f"export after it finishes. DuckDB said: {exc}"
-        ) from exc
-
-
 def _quoted(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
@@ -77,7 +60,7 @@ def export_marts(
     mirrors the warehouse.
     """
     wanted = list(schemas)
-    with _connect_read_only(database) as connection:
+    with connect_read_only(database, "export") as connection:
         relations = connection.execute(
             "select table_schema, table_name from information_schema.tables"
             " where table_schema in (select unnest(?)) order by table_schema, table_name",

@@ -5,16 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pandas as pd
+
+from shopsmart.warehouse import WarehouseUnavailable, connect_read_only
 
 #: Customers drawn (at random, with a fixed seed) for the scatter plots, so that a large
 #: customer base still gives a readable picture and a small file.
 SCATTER_SAMPLE = 5000
-
-
-class WarehouseUnavailable(RuntimeError):
-    """The warehouse file is missing, locked by a writer, or lacks the segment marts."""
 
 
 @dataclass(frozen=True)
@@ -27,22 +24,9 @@ class ReportData:
     total_customers: int
 
 
-def _connect(database: Path) -> duckdb.DuckDBPyConnection:
-    if not database.is_file():
-        raise WarehouseUnavailable(f"{database}: no such warehouse file; run `dbt build` first")
-    try:
-        return duckdb.connect(str(database), read_only=True)
-    except duckdb.IOException as exc:
-        # DuckDB allows one read-write process or any number of read-only ones.
-        raise WarehouseUnavailable(
-            f"{database} is locked by another process (a running dbt build?); "
-            f"run the report after it finishes. DuckDB said: {exc}"
-        ) from exc
-
-
 def read_report_data(database: Path, schema: str = "marts") -> ReportData:
     """The diagnostics, the profiles and a fixed random sample of segmented customers."""
-    with _connect(database) as connection:
+    with connect_read_only(database, "run the report") as connection:
         tables = {
             name
             for (name,) in connection.execute(
