@@ -209,39 +209,22 @@ final as (
         cast(round(locations.visit_to_purchase_rate, 4) as numeric(18, 4)) as visit_to_purchase_rate,
         cast(round(locations.cancellation_rate, 4) as numeric(18, 4)) as cancellation_rate,
         cast(round(locations.failure_rate, 4) as numeric(18, 4)) as failure_rate,
-        cast(round(locations.customers * 1.0 / overall.customers, 4) as numeric(18, 4)) as customer_share,
-        cast(
-            round(locations.revenue_usd * 1.0 / nullif(overall.revenue_usd, 0), 4) as numeric(18, 4)
-        ) as revenue_share,
+        {{ ratio('locations.customers', 'overall.customers') }} as customer_share,
+        {{ ratio('locations.revenue_usd', 'overall.revenue_usd') }} as revenue_share,
         {{ round_money('ranked_products.revenue_usd') }} as top_product_revenue_usd,
         {{ round_money('ranked_categories.revenue_usd') }} as top_category_revenue_usd,
 
         -- indexes: the location's figure against the whole shop's, 100 = the shop's figure
-        cast(
-            round(
-                100.0 * locations.visit_to_purchase_rate / nullif(overall.visit_to_purchase_rate, 0), 1
-            ) as numeric(18, 1)
-        ) as visit_to_purchase_rate_index,
-        cast(
-            round(
-                100.0 * locations.average_order_value_usd / nullif(overall.average_order_value_usd, 0), 1
-            ) as numeric(18, 1)
-        ) as average_order_value_index,
-        cast(
-            round(
-                100.0 * locations.revenue_per_customer_usd / nullif(overall.revenue_per_customer_usd, 0), 1
-            ) as numeric(18, 1)
-        ) as revenue_per_customer_index,
-        cast(
-            round(
-                100.0 * locations.cancellation_rate / nullif(overall.cancellation_rate, 0), 1
-            ) as numeric(18, 1)
-        ) as cancellation_rate_index,
-        cast(
-            round(
-                100.0 * locations.failure_rate / nullif(overall.failure_rate, 0), 1
-            ) as numeric(18, 1)
-        ) as failure_rate_index
+        {{ ratio('100.0 * locations.visit_to_purchase_rate', 'overall.visit_to_purchase_rate', 1) }}
+            as visit_to_purchase_rate_index,
+        {{ ratio('100.0 * locations.average_order_value_usd', 'overall.average_order_value_usd', 1) }}
+            as average_order_value_index,
+        {{ ratio('100.0 * locations.revenue_per_customer_usd', 'overall.revenue_per_customer_usd', 1) }}
+            as revenue_per_customer_index,
+        {{ ratio('100.0 * locations.cancellation_rate', 'overall.cancellation_rate', 1) }}
+            as cancellation_rate_index,
+        {{ ratio('100.0 * locations.failure_rate', 'overall.failure_rate', 1) }}
+            as failure_rate_index
 
     from measured as locations
 
