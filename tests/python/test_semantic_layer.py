@@ -125,6 +125,48 @@ def test_revenue_by_rfm_segment_adds_up_each_segments_orders(mf: MetricFlow, sam
     assert sum(answer.values()) == total
 
 
+def test_revenue_by_kmeans_segment_and_month_matches_orders_joined_to_segments(
+    mf: MetricFlow, sample_build: DbtRun
+) -> None:
+    # MetricFlow starts from the orders and joins each order's customer to its
+    # segment: a segment whose customers never ordered has no row
+    expected = {
+        (segment_id, segment_name): revenue
+        for segment_id, segment_name, revenue in sample_build.query(
+            "select segments.segment_id, segments.segment_name,"
+            " sum(case when orders.status = 'success' then orders.total_amount_usd else 0 end)"
+            " from marts.orders as orders"
+            " inner join marts.customer_segments as segments on orders.customer_id = segments.customer_id"
+            " group by segments.segment_id, segments.segment_name"
+        )
+    }
+    answer = {
+        (int(row["customer__segment_id"]), row["customer__segment_name"]): Decimal(row["revenue"])
+        for row in mf.query("revenue", "customer__segment_id,customer__segment_name")
+    }
+    assert answer == expected
+    assert len([revenue for revenue in answer.values() if revenue > 0]) >= 2
+    (total,) = sample_build.query("select sum(revenue_usd) from marts.monthly_revenue")[0]
+    assert sum(answer.values()) == total
+
+    # by month and segment: each month's revenue split over the segments
+    by_month = {
+        (month, segment_name): revenue
+        for month, segment_name, revenue in sample_build.query(
+            "select cast(date_trunc('month', orders.checked_out_at) as date), segments.segment_name,"
+            " sum(case when orders.status = 'success' then orders.total_amount_usd else 0 end)"
+            " from marts.orders as orders"
+            " inner join marts.customer_segments as segments on orders.customer_id = segments.customer_id"
+            " group by 1, 2"
+        )
+    }
+    answer_by_month = {
+        (month_of(row["metric_time__month"]), row["customer__segment_name"]): Decimal(row["revenue"])
+        for row in mf.query("revenue", "metric_time__month,customer__segment_name")
+    }
+    assert answer_by_month == by_month
+
+
 def test_retention_curve_weights_cohorts_by_size(mf: MetricFlow, sample_build: DbtRun) -> None:
     answer = {
         int(row["cohort_period__months_since"]): float(row["retention_rate"])
