@@ -2,7 +2,7 @@ with
 
 customers as (
 
-    select * from {{ ref('customers') }}
+    select * from {{ ref('int_customers_conformed') }}
 
 ),
 
@@ -15,7 +15,13 @@ country_regions as (
 matched as (
 
     select
-        customers.*,
+        customers.customer_id,
+        customers.location,
+        country_regions.iso_alpha2 as country_iso_alpha2,
+        country_regions.iso_alpha3 as country_iso_alpha3,
+        country_regions.region,
+        country_regions.continent,
+
         country_regions.country_name is not null as is_known_location
 
     from customers
@@ -40,16 +46,7 @@ final as (
         -- the continent follows the region, so country, region and continent nest
         case when region is not null then continent else 'Unknown' end as continent,
 
-        orders,
-        successful_orders,
-        failed_orders,
-        cancelled_orders,
-        lifetime_revenue_usd,
-        lifetime_revenue_usd_raw,
-
-        is_known_location,
-        first_visit_at is not null as is_visitor,
-        is_buyer
+        is_known_location
 
     from matched
 

@@ -2,7 +2,7 @@ with
 
 locations as (
 
-    select * from {{ ref('int_locations_summarized') }}
+    select * from {{ ref('location_summary') }}
 
 ),
 

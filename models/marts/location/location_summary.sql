@@ -1,14 +1,46 @@
 with
 
-located_customers as (
+placed_customers as (
 
     select * from {{ ref('int_customers_located') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('customers') }}
 
 ),
 
 order_items as (
 
     select * from {{ ref('order_items') }}
+
+),
+
+located_customers as (
+
+    -- each customer's place in the location hierarchy with their order counts,
+    -- revenue and visitor / buyer flags
+    select
+        placed_customers.customer_id,
+        placed_customers.country,
+        placed_customers.region,
+
+        customers.orders,
+        customers.successful_orders,
+        customers.failed_orders,
+        customers.cancelled_orders,
+        customers.lifetime_revenue_usd,
+        customers.lifetime_revenue_usd_raw,
+
+        customers.first_visit_at is not null as is_visitor,
+        customers.is_buyer
+
+    from placed_customers
+
+    inner join customers
+        on placed_customers.customer_id = customers.customer_id
 
 ),
 
