@@ -60,7 +60,7 @@ docs: build
 conventions: docs
 	$(BIN)/dbt-bouncer run --config-file dbt-bouncer.yml
 
-## report: build, then draw the customer segments: target/report/*.png and target/report/index.html
+## report: build, then the customer report for marketers: target/report/index.html (self-contained) and its PNG charts
 report: build
 	$(BIN)/shopsmart-report --database shopsmart.duckdb --out target/report
 

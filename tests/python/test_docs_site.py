@@ -12,26 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
+from browser import chromium, watch_errors
 from dbt_project import DbtRun
 from docs_site import DocsSite, generate_docs_site
 
 # The model whose page and lineage the test opens.
 MODEL = "customer_segments"
 PROJECT = "shopsmart_analytics"
-
-# Debian's chromium (scripts/ensure_chromium.sh installs it), never a downloaded browser.
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 # The dbt docs application requests two of its own template expressions as URLs
 # before Angular fills them in (an <img src="{{ getIcon(...) }}"> of its file tree
@@ -83,32 +72,8 @@ def docs_site(sample_build: DbtRun) -> DocsSite:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install it with scripts/ensure_chromium.sh")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
-
-
-def watch_errors(page: Page) -> list[str]:
-    """Collect the page's uncaught exceptions, console errors and failed loads."""
-    problems: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error" and not (
-            template_noise(message.text) or template_noise(message.location.get("url", ""))
-        ):
-            problems.append(f"console error: {message.text}")
-
-    def on_request_failed(request: Request) -> None:
-        if not template_noise(request.url):
-            problems.append(f"failed load: {request.url} ({request.failure})")
-
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("console", on_console)
-    page.on("requestfailed", on_request_failed)
-    return problems
 
 
 def test_docs_site_shows_the_model_and_its_lineage(
@@ -124,7 +89,7 @@ def test_docs_site_shows_the_model_and_its_lineage(
     assert any(node.startswith("exposure.") for node in expected_lineage)
 
     page = browser.new_page(viewport={"width": 1600, "height": 1000}, device_scale_factor=2)
-    problems = watch_errors(page)
+    problems = watch_errors(page, ignore=template_noise)
     page.goto(docs_site.index_html.as_uri())
 
     # not blank: the navigation tree is drawn

@@ -199,7 +199,9 @@ def test_report_writes_the_pictures(sample_build: DbtRun, tmp_path: Path) -> Non
         capture_output=True, text=True, check=False,
     )
     assert completed.returncode == 0, completed.stderr
-    pictures = ["segment_selection.png", "segment_projection.png", "segment_rfm_3d.png", "segment_profiles.png"]
+    # in the order of the page
+    pictures = ["segment_profiles.png", "segment_projection.png", "segment_rfm_3d.png", "rfm_distribution.png",
+                "location.png", "visit_patterns.png", "funnel.png", "cohort_retention.png", "segment_selection.png"]
     for name in pictures:
         content = (out / name).read_bytes()
         assert content.startswith(PNG_SIGNATURE) and len(content) > 10_000, name

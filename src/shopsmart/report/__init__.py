@@ -1,4 +1,4 @@
-"""``shopsmart-report``: pictures of the customer segments, as PNG files and one HTML page."""
+"""``shopsmart-report``: the customer report for marketers, one self-contained HTML page and its PNG charts."""
 
 from .data import ReportData, WarehouseUnavailable, read_report_data
 from .render import write_report

@@ -1,16 +1,23 @@
-"""``shopsmart-report``: draw the customer segments of the warehouse.
+"""``shopsmart-report``: one self-contained HTML page of the shop's customers for marketers.
 
 Usage::
 
     shopsmart-report [--database FILE] [--out DIR] [--schema NAME]
 
-Reads segment_model_diagnostics, customer_segments, customer_features and
-segment_profiles from the DuckDB warehouse (default: $SHOPSMART_DUCKDB_PATH, else
-shopsmart.duckdb) read-only, after ``dbt build``, and writes to DIR (default
-target/report): segment_selection.png (elbow and silhouette curves),
-segment_projection.png (2-D PCA projection coloured by segment), segment_rfm_3d.png
-(3-D recency / frequency / monetary scatter), segment_profiles.png (shares and
-centroids) and index.html, one self-contained page with the pictures embedded.
+Reads the marts (customers, monthly_revenue, customer_rfm,
+location_summary_by_country, visits_by_weekday_hour, funnel_daily,
+cohort_retention and the segment marts segment_model_diagnostics,
+customer_segments, customer_features and segment_profiles) from the DuckDB
+warehouse (default: $SHOPSMART_DUCKDB_PATH, else shopsmart.duckdb) read-only,
+after ``dbt build``, and writes to DIR (default target/report) one PNG per chart
+and index.html: the headline figures (customers, buyers, successful orders,
+revenue, average order value, conversion rate), the segment profiles with their
+recommended action, and the charts embedded, each in a <figure data-chart="ID">:
+segment_profiles, segment_projection (2-D PCA, coloured by segment),
+segment_rfm_3d, rfm_distribution, location (top countries), visit_patterns
+(weekday x hour heatmap), funnel, cohort_retention and segment_selection (elbow
+and silhouette curves). A source without web events (UCI Online Retail) gets a
+note instead of visit_patterns and funnel, and no PNG for them.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from .render import write_report
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shopsmart-report",
-        description="Write pictures of the customer segments (PNG) and one self-contained HTML page.",
+        description="Write the customer report: one self-contained HTML page and its charts as PNG.",
     )
     parser.add_argument(
         "--database",
@@ -37,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--out", type=Path, default=Path("target/report"),
                         help="folder for the PNG files and index.html (default: target/report)")
-    parser.add_argument("--schema", default="marts", help="schema of the segment marts (default: marts)")
+    parser.add_argument("--schema", default="marts", help="schema of the marts (default: marts)")
     return parser
 
 

@@ -1,10 +1,13 @@
-"""Read what the report shows from the DuckDB warehouse, read-only."""
+"""Read what the report shows from the marts of the DuckDB warehouse, read-only, with SQL."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from shopsmart.warehouse import WarehouseUnavailable, connect_read_only
@@ -13,56 +16,254 @@ from shopsmart.warehouse import WarehouseUnavailable, connect_read_only
 #: customer base still gives a readable picture and a small file.
 SCATTER_SAMPLE = 5000
 
+#: The most recent first-order cohorts shown in the retention heatmap.
+COHORT_MONTHS = 24
+
+#: The funnel steps in order: label shown, column of funnel_daily.
+FUNNEL_STEPS = {
+    "visit": "visit_sessions",
+    "add to cart": "add_to_cart_sessions",
+    "checkout": "checkout_sessions",
+    "successful order": "successful_order_sessions",
+}
+
+#: Every mart the report reads.
+MARTS = (
+    "segment_model_diagnostics",
+    "customer_segments",
+    "customer_features",
+    "segment_profiles",
+    "customers",
+    "monthly_revenue",
+    "customer_rfm",
+    "location_summary_by_country",
+    "visits_by_weekday_hour",
+    "funnel_daily",
+    "cohort_retention",
+)
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The shop's headline figures over the whole history."""
+
+    customers: int
+    buyers: int
+    orders: int
+    revenue_usd: Decimal
+    first_month: dt.date | None
+    last_month: dt.date | None
+    visit_sessions: int
+    converted_sessions: int
+
+    @property
+    def average_order_value_usd(self) -> Decimal | None:
+        """Revenue per successful order, rounded once to the cent, half away from zero."""
+        if self.orders == 0:
+            return None
+        return (self.revenue_usd / self.orders).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def conversion_rate(self) -> float | None:
+        """Sessions with a visit that reached a successful order, over sessions with a visit."""
+        return self.converted_sessions / self.visit_sessions if self.visit_sessions else None
+
 
 @dataclass(frozen=True)
 class ReportData:
-    """The segment marts, as the charts read them."""
+    """The marts, as the page and its charts read them."""
 
     diagnostics: pd.DataFrame
     profiles: pd.DataFrame
     customers: pd.DataFrame
     total_customers: int
+    overview: Overview
+    rfm_segments: pd.DataFrame
+    countries: pd.DataFrame
+    visits: pd.DataFrame
+    funnel: pd.DataFrame
+    cohorts: pd.DataFrame
+
+    @property
+    def has_web_events(self) -> bool:
+        """False for a source without web events (UCI Online Retail): its visit and funnel marts are empty."""
+        return self.overview.visit_sessions > 0
 
 
 def read_report_data(database: Path, schema: str = "marts") -> ReportData:
-    """The diagnostics, the profiles and a fixed random sample of segmented customers."""
+    """Everything the page shows, read from the marts in `schema`."""
     with connect_read_only(database, "run the report") as connection:
-        tables = {
-            name
-            for (name,) in connection.execute(
-                "select table_name from information_schema.tables where table_schema = ?", [schema]
-            ).fetchall()
-        }
-        missing = sorted({"segment_model_diagnostics", "customer_segments", "segment_profiles",
-                          "customer_features"} - tables)
-        if missing:
-            raise WarehouseUnavailable(
-                f"{database}: table(s) {', '.join(f'{schema}.{name}' for name in missing)} not found; "
-                "run `dbt build` first"
-            )
-        diagnostics = connection.sql(
-            f'select k, inertia, silhouette, is_chosen from "{schema}".segment_model_diagnostics order by k'
-        ).df()
-        profiles = connection.sql(f'select * from "{schema}".segment_profiles order by segment_id').df()
-        (total,) = connection.sql(f'select count(*) from "{schema}".customer_segments').fetchone()
-        # a reproducible random sample: the customers with the smallest hash of their id
-        customers = connection.sql(
-            f"""
+        require_marts(connection, database, schema)
+        marts = f'"{schema}"'
+        (total,) = connection.sql(f"select count(*) from {marts}.customer_segments").fetchone()
+        return ReportData(
+            diagnostics=connection.sql(
+                f"select k, inertia, silhouette, is_chosen from {marts}.segment_model_diagnostics order by k"
+            ).df(),
+            profiles=connection.sql(f"select * from {marts}.segment_profiles order by segment_id").df(),
+            customers=read_scatter_sample(connection, marts),
+            total_customers=int(total),
+            overview=read_overview(connection, marts),
+            rfm_segments=read_rfm_segments(connection, marts),
+            countries=read_countries(connection, marts),
+            visits=read_visits(connection, marts),
+            funnel=read_funnel(connection, marts),
+            cohorts=read_cohorts(connection, marts),
+        )
+
+
+def require_marts(connection: duckdb.DuckDBPyConnection, database: Path, schema: str) -> None:
+    """WarehouseUnavailable naming the marts that are missing, if any."""
+    tables = {
+        name
+        for (name,) in connection.execute(
+            "select table_name from information_schema.tables where table_schema = ?", [schema]
+        ).fetchall()
+    }
+    missing = [name for name in MARTS if name not in tables]
+    if missing:
+        raise WarehouseUnavailable(
+            f"{database}: table(s) {', '.join(f'{schema}.{name}' for name in missing)} not found; "
+            "run `dbt build` first"
+        )
+
+
+def read_scatter_sample(connection: duckdb.DuckDBPyConnection, marts: str) -> pd.DataFrame:
+    """A reproducible random sample of segmented customers: the smallest hashes of their ids."""
+    return connection.sql(
+        f"""
+        select
+            segments.customer_id,
+            segments.segment_id,
+            segments.segment_name,
+            segments.pca_1,
+            segments.pca_2,
+            features.recency_days,
+            features.frequency,
+            cast(features.monetary_usd as double) as monetary_usd,
+            features.has_purchased
+        from {marts}.customer_segments as segments
+        inner join {marts}.customer_features as features
+            on segments.customer_id = features.customer_id
+        order by hash(segments.customer_id), segments.customer_id
+        limit {SCATTER_SAMPLE}
+        """
+    ).df()
+
+
+def read_overview(connection: duckdb.DuckDBPyConnection, marts: str) -> Overview:
+    """Customers and buyers (customers), successful orders and revenue (monthly_revenue), sessions (funnel_daily)."""
+    row = connection.sql(
+        f"""
+        with
+        customer_counts as (
+            select count(*) as customers, count(case when is_buyer then 1 end) as buyers
+            from {marts}.customers
+        ),
+        revenue as (
             select
-                segments.customer_id,
-                segments.segment_id,
-                segments.segment_name,
-                segments.pca_1,
-                segments.pca_2,
-                features.recency_days,
-                features.frequency,
-                cast(features.monetary_usd as double) as monetary_usd,
-                features.has_purchased
-            from "{schema}".customer_segments as segments
-            inner join "{schema}".customer_features as features
-                on segments.customer_id = features.customer_id
-            order by hash(segments.customer_id), segments.customer_id
-            limit {SCATTER_SAMPLE}
-            """
-        ).df()
-    return ReportData(diagnostics, profiles, customers, int(total))
+                coalesce(sum(successful_orders), 0) as orders,
+                coalesce(sum(revenue_usd), 0) as revenue_usd,
+                min(order_month) as first_month,
+                max(order_month) as last_month
+            from {marts}.monthly_revenue
+        ),
+        sessions as (
+            select
+                coalesce(sum(visit_sessions), 0) as visit_sessions,
+                coalesce(sum(successful_order_sessions), 0) as converted_sessions
+            from {marts}.funnel_daily
+        )
+        select
+            customer_counts.customers,
+            customer_counts.buyers,
+            revenue.orders,
+            revenue.revenue_usd,
+            revenue.first_month,
+            revenue.last_month,
+            sessions.visit_sessions,
+            sessions.converted_sessions
+        from customer_counts
+        cross join revenue
+        cross join sessions
+        """
+    ).fetchone()
+    customers, buyers, orders, revenue_usd, first_month, last_month, visit_sessions, converted_sessions = row
+    return Overview(int(customers), int(buyers), int(orders), Decimal(revenue_usd), first_month, last_month,
+                    int(visit_sessions), int(converted_sessions))
+
+
+def read_rfm_segments(connection: duckdb.DuckDBPyConnection, marts: str) -> pd.DataFrame:
+    """Customers and revenue per RFM segment, the largest revenue first."""
+    return connection.sql(
+        f"""
+        select
+            rfm_segment,
+            count(*) as customers,
+            cast(sum(monetary_usd) as double) as revenue_usd
+        from {marts}.customer_rfm
+        group by rfm_segment
+        order by sum(monetary_usd) desc, count(*) desc, rfm_segment
+        """
+    ).df()
+
+
+def read_countries(connection: duckdb.DuckDBPyConnection, marts: str) -> pd.DataFrame:
+    """Customers, buyers and revenue per country, the largest revenue first."""
+    return connection.sql(
+        f"""
+        select
+            country,
+            customers,
+            buyers,
+            cast(revenue_usd as double) as revenue_usd
+        from {marts}.location_summary_by_country
+        order by revenue_usd desc, customers desc, country
+        """
+    ).df()
+
+
+def read_visits(connection: duckdb.DuckDBPyConnection, marts: str) -> pd.DataFrame:
+    """Visits per ISO day of the week and hour of the day (168 rows, zeros for a source without web events)."""
+    return connection.sql(
+        f"""
+        select iso_day_of_week, hour_of_day, day_name, visits
+        from {marts}.visits_by_weekday_hour
+        order by iso_day_of_week, hour_of_day
+        """
+    ).df()
+
+
+def read_funnel(connection: duckdb.DuckDBPyConnection, marts: str) -> pd.DataFrame:
+    """Sessions reaching each funnel step over the whole history, one row per step in order."""
+    totals = ", ".join(f"coalesce(sum({column}), 0)" for column in FUNNEL_STEPS.values())
+    counts = connection.sql(f"select {totals} from {marts}.funnel_daily").fetchone()
+    return pd.DataFrame({"step": list(FUNNEL_STEPS), "sessions": [int(count) for count in counts]})
+
+
+def read_cohorts(connection: duckdb.DuckDBPyConnection, marts: str) -> pd.DataFrame:
+    """Retention of the most recent first-order cohorts, by month since the first order."""
+    return connection.sql(
+        f"""
+        with
+        recent_cohorts as (
+            select distinct cohort_month
+            from {marts}.cohort_retention
+            where cohort_type = 'first_order'
+            order by cohort_month desc
+            limit {COHORT_MONTHS}
+        )
+        select
+            retention.cohort_month,
+            retention.months_since,
+            retention.cohort_size,
+            cast(retention.retention_rate as double) as retention_rate
+        from {marts}.cohort_retention as retention
+        inner join recent_cohorts
+            on retention.cohort_month = recent_cohorts.cohort_month
+        where retention.cohort_type = 'first_order'
+        order by retention.cohort_month, retention.months_since
+        """
+    ).df()
