@@ -1,10 +1,40 @@
 {#
-    The one source switch of the marts. The conformed intermediate models
-    (models/intermediate/int_*_conformed) read the source this macro names, and
-    every model above them is the same for both sources:
+    The one source switch. One source is built at a time: the conformed
+    intermediate models (models/intermediate/int_*_conformed), the quarantine and
+    the reconciliation read the source this macro names, and every model above
+    them is the same for both sources:
       'online_retail' when var online_retail_path (env ONLINE_RETAIL_PATH) is set,
       'shopsmart' otherwise (the shop's own files, or the embedded sample).
+    The other source, its seeds and its staging models are disabled (the `enabled`
+    configs in dbt_project.yml and the sources yml test the same var).
 #}
 {% macro selected_source() -%}
     {{ return('online_retail' if shopsmart_analytics.online_retail_enabled() else 'shopsmart') }}
+{%- endmacro %}
+
+
+{#
+    The tables of the selected source, each as a dict: source_name, table_name,
+    base_model (the model that checks every row and gives a rejected row its
+    reason) and staging_model (the model of the accepted rows).
+#}
+{% macro selected_source_tables() -%}
+    {%- if shopsmart_analytics.selected_source() == 'online_retail' -%}
+        {{ return([{
+            'source_name': 'online_retail',
+            'table_name': 'invoice_lines',
+            'base_model': 'base_online_retail__invoice_lines',
+            'staging_model': 'stg_online_retail__line_items',
+        }]) }}
+    {%- endif -%}
+    {%- set tables = [] -%}
+    {%- for table_name in ['customers', 'orders', 'line_items', 'products', 'events'] -%}
+        {%- do tables.append({
+            'source_name': 'shopsmart',
+            'table_name': table_name,
+            'base_model': 'base_shopsmart__' ~ table_name,
+            'staging_model': 'stg_shopsmart__' ~ table_name,
+        }) -%}
+    {%- endfor -%}
+    {{ return(tables) }}
 {%- endmacro %}

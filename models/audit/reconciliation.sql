@@ -1,7 +1,5 @@
-{#- Source tables of the ShopSmart export, each with its staging model. -#}
-{%- set tables = ['customers', 'orders', 'line_items', 'products', 'events'] -%}
-{#- The online_retail invoice lines, accepted into stg_online_retail__line_items, while that source is selected. -#}
-{%- set with_online_retail = online_retail_enabled() -%}
+{#- The tables of the selected source, each with its staging model of accepted rows. -#}
+{%- set tables = selected_source_tables() -%}
 
 with
 
@@ -12,47 +10,27 @@ quarantine as (
 ),
 
 {% for table in tables %}
-    {{ table }}_counts as (
+    {{ table.table_name }}_counts as (
 
         select
-            'shopsmart' as source_name,
-            '{{ table }}' as source_table,
-            (select count(*) from {{ source('shopsmart', table) }}) as rows_in,
-            (select count(*) from {{ ref('stg_shopsmart__' ~ table) }}) as rows_accepted,
+            '{{ table.source_name }}' as source_name,
+            '{{ table.table_name }}' as source_table,
+            (select count(*) from {{ source(table.source_name, table.table_name) }}) as rows_in,
+            (select count(*) from {{ ref(table.staging_model) }}) as rows_accepted,
             (
                 select count(*) from quarantine
-                where source_name = 'shopsmart' and source_table = '{{ table }}'
+                where source_name = '{{ table.source_name }}' and source_table = '{{ table.table_name }}'
             ) as rows_quarantined
 
     ),
 
 {% endfor %}
-{% if with_online_retail %}
-    invoice_lines_counts as (
-
-        select
-            'online_retail' as source_name,
-            'invoice_lines' as source_table,
-            (select count(*) from {{ source('online_retail', 'invoice_lines') }}) as rows_in,
-            (select count(*) from {{ ref('stg_online_retail__line_items') }}) as rows_accepted,
-            (
-                select count(*) from quarantine
-                where source_name = 'online_retail' and source_table = 'invoice_lines'
-            ) as rows_quarantined
-
-    ),
-
-{% endif %}
 unioned as (
 
     {% for table in tables %}
-        select * from {{ table }}_counts
+        select * from {{ table.table_name }}_counts
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
-    {% if with_online_retail %}
-        union all
-        select * from invoice_lines_counts
-    {% endif %}
 
 ),
 

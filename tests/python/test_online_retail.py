@@ -433,26 +433,51 @@ def test_converted_workbook_gives_the_same_staging(iso_build: DbtRun, tmp_path: 
     assert staging_rows(run) == staging_rows(iso_build)
 
 
-def test_without_a_path_the_source_is_disabled(tmp_path: Path) -> None:
-    run = dbt("compile", tmp_path, {"ONLINE_RETAIL_PATH": ""}, "--select", "quarantine", "reconciliation")
+def compile_audit(tmp_path: Path, online_retail_path: str) -> tuple[set[str], set[str], dict[str, str]]:
+    """Compile the audit models with the switch at `online_retail_path`: the enabled and the
+    disabled nodes, sources and unit tests of the manifest, and the compiled audit SQL."""
+    run = dbt("compile", tmp_path, {"ONLINE_RETAIL_PATH": online_retail_path}, "--select", "quarantine",
+              "reconciliation")
     assert run.returncode == 0, run.output[-5000:]
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
-    enabled = [
+    enabled = {
         uid
         for kind in ("nodes", "sources", "unit_tests")
         for uid, node in manifest[kind].items()
         if node["config"]["enabled"]
-    ]
+    }
+    compiled = tmp_path / "target" / "compiled" / "shopsmart_analytics" / "models" / "audit"
+    sql = {model: (compiled / f"{model}.sql").read_text() for model in ("quarantine", "reconciliation")}
+    return enabled, set(manifest["disabled"]), sql
+
+
+def test_without_a_path_the_source_is_disabled(tmp_path: Path) -> None:
+    enabled, disabled, sql = compile_audit(tmp_path, "")
     assert [uid for uid in enabled if "online_retail__" in uid or "online_retail_non_product" in uid] == []
     assert {
         "model.shopsmart_analytics.base_online_retail__invoice_lines",
         "model.shopsmart_analytics.stg_online_retail__line_items",
         "seed.shopsmart_analytics.online_retail_non_product_codes",
         "source.shopsmart_analytics.online_retail.invoice_lines",
-    } <= set(manifest["disabled"])
-    compiled = tmp_path / "target" / "compiled" / "shopsmart_analytics" / "models" / "audit"
-    for model in ("quarantine", "reconciliation"):
-        assert "online_retail" not in (compiled / f"{model}.sql").read_text()
+    } <= disabled
+    for text in sql.values():
+        assert "online_retail" not in text
+
+
+def test_with_a_path_the_shopsmart_source_is_disabled(tmp_path: Path) -> None:
+    """One source at a time: the embedded sample and its models are not built beside the file."""
+    enabled, disabled, sql = compile_audit(tmp_path, "online_retail.csv")
+    shopsmart_node = re.compile(r"(base|stg)_shopsmart__|\.raw_|^source\.shopsmart_analytics\.shopsmart\.")
+    assert [uid for uid in enabled if shopsmart_node.search(uid)] == []
+    assert {
+        "model.shopsmart_analytics.base_shopsmart__orders",
+        "model.shopsmart_analytics.stg_shopsmart__events",
+        "seed.shopsmart_analytics.raw_orders",
+        "source.shopsmart_analytics.shopsmart.orders",
+    } <= disabled
+    assert "model.shopsmart_analytics.base_online_retail__invoice_lines" in enabled
+    for text in sql.values():
+        assert "shopsmart" not in text
 
 
 def test_an_excel_workbook_is_refused_with_the_conversion_command(tmp_path: Path) -> None:
