@@ -476,6 +476,9 @@ def test_with_a_path_the_shopsmart_source_is_disabled(tmp_path: Path) -> None:
         "source.shopsmart_analytics.shopsmart.orders",
     } <= disabled
     assert "model.shopsmart_analytics.base_online_retail__invoice_lines" in enabled
+    # the unit tests of the models above the conformed layer run in the ShopSmart build only
+    unit_tests = {uid.split(".")[2] for uid in enabled if uid.startswith("unit_test.")}
+    assert unit_tests and all(re.match(r"(base|stg)_online_retail__", model) for model in unit_tests), unit_tests
     for text in sql.values():
         assert "shopsmart" not in text
 
