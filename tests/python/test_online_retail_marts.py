@@ -127,3 +127,24 @@ def test_event_marts_are_empty(marts_build: MartsBuild) -> None:
         assert run.query(f"select count(*) from {relation}") == [(0,)], relation
     visits = run.query("select count(*), sum(visits), count(first_visit_at) from marts.customer_visit_frequency")
     assert visits == [(len({line.customer_id for line in marts_build.accepted}), 0, 0)]
+
+
+def test_segments_cover_every_customer_in_order_of_spend(marts_build: MartsBuild) -> None:
+    """customer_segments on this source: every customer in one segment, ids by mean spend, descending."""
+    run = marts_build.run
+    segment_of = dict(run.query("select customer_id, segment_id from marts.customer_segments"))
+    assert set(segment_of) == {line.customer_id for line in marts_build.accepted}
+    (chosen_k,) = run.query("select k from marts.segment_model_diagnostics where is_chosen")[0]
+    assert sorted(set(segment_of.values())) == list(range(1, chosen_k + 1))
+    # purchase revenue per customer in pounds, from the raw lines: one exchange rate
+    # converts it to the USD the segments are ordered by, so the order is the same
+    owner = marts_build.customer_of()
+    spend: dict[str, Decimal] = defaultdict(Decimal)
+    for invoice, amount in marts_build.amounts("purchase").items():
+        spend[owner[invoice]] += amount.quantize(CENT, ROUND_HALF_UP)
+    members = Counter(segment_of.values())
+    total = defaultdict(Decimal)
+    for customer, segment in segment_of.items():
+        total[segment] += spend[customer]
+    means = [total[segment] / members[segment] for segment in range(1, chosen_k + 1)]
+    assert means == sorted(means, reverse=True) and len(set(means)) == chosen_k, means
