@@ -48,7 +48,7 @@ dbt-test: $(INSTALLED)
 pytest: $(INSTALLED) chromium
 	$(BIN)/pytest
 
-## chromium: install Debian's chromium for the browser tests of the docs site, when it is missing
+## chromium: install Debian's chromium for the browser tests of the docs site and the report, when it is missing
 chromium:
 	scripts/ensure_chromium.sh
 
