@@ -5,8 +5,8 @@ Usage::
     shopsmart-export-marts [--database FILE] [--out DIR] [--schema NAME ...]
 
 Reads the DuckDB warehouse (default: $SHOPSMART_DUCKDB_PATH, else shopsmart.duckdb)
-read-only and writes every table of the schemas marts and segments (those that
-exist) to ``DIR/<schema>/<table>.parquet`` (default DIR: $SHOPSMART_EXPORT_DIR,
+read-only and writes every table of the schema marts (the segments included) to
+``DIR/<schema>/<table>.parquet`` (default DIR: $SHOPSMART_EXPORT_DIR,
 else exports). Run it after ``dbt build``: while a build runs, the build holds the
 warehouse's lock and the export stops with a message. Each file is replaced
 atomically, so BI tools reading the folder never see a partly written file.

@@ -11,7 +11,7 @@ from pathlib import Path
 from shopsmart.warehouse import WarehouseUnavailable, connect_read_only
 
 # Schemas whose tables BI tools read (see macros/generate_schema_name.sql).
-DEFAULT_SCHEMAS = ("marts", "segments")
+DEFAULT_SCHEMAS = ("marts",)
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,9 @@ def export_marts(
 ) -> list[ExportedTable]:
     """Write each table and view of `schemas` to out_dir/<schema>/<name>.parquet.
 
-    The warehouse is opened read-only. A schema that the warehouse lacks is skipped
-    (the segments may live in their own schema or in marts); Parquet files of
-    tables that no longer exist in an exported schema are removed, so the folder
-    mirrors the warehouse.
+    The warehouse is opened read-only. A schema that the warehouse lacks is skipped;
+    Parquet files of tables that no longer exist in an exported schema are removed,
+    so the folder mirrors the warehouse.
     """
     wanted = list(schemas)
     with connect_read_only(database, "export") as connection:
