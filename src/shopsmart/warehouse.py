@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import os
 from pathlib import Path
 
 import duckdb
@@ -26,3 +28,13 @@ def connect_read_only(database: Path, retry_hint: str) -> duckdb.DuckDBPyConnect
             f"{database} is locked by another process (a running dbt build?); "
             f"{retry_hint} after it finishes. DuckDB said: {exc}"
         ) from exc
+
+
+def add_database_argument(parser: argparse.ArgumentParser) -> None:
+    """The --database option of a command that reads the warehouse, defaulting as dbt's profile does."""
+    parser.add_argument(
+        "--database",
+        type=Path,
+        default=Path(os.environ.get("SHOPSMART_DUCKDB_PATH") or "shopsmart.duckdb"),
+        help="the DuckDB warehouse file (default: $SHOPSMART_DUCKDB_PATH, else shopsmart.duckdb)",
+    )

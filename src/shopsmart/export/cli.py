@@ -20,6 +20,8 @@ import os
 import sys
 from pathlib import Path
 
+from shopsmart.warehouse import add_database_argument
+
 from .parquet import DEFAULT_SCHEMAS, WarehouseUnavailable, export_marts
 
 
@@ -28,12 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="shopsmart-export-marts",
         description="Write every mart table of the DuckDB warehouse to Parquet, one file per table.",
     )
-    parser.add_argument(
-        "--database",
-        type=Path,
-        default=Path(os.environ.get("SHOPSMART_DUCKDB_PATH") or "shopsmart.duckdb"),
-        help="the DuckDB warehouse file (default: $SHOPSMART_DUCKDB_PATH, else shopsmart.duckdb)",
-    )
+    add_database_argument(parser)
     parser.add_argument(
         "--out",
         type=Path,

@@ -23,9 +23,10 @@ note instead of visit_patterns and funnel, and no PNG for them.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
+
+from shopsmart.warehouse import add_database_argument
 
 from .data import WarehouseUnavailable, read_report_data
 from .render import write_report
@@ -36,12 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="shopsmart-report",
         description="Write the customer report: one self-contained HTML page and its charts as PNG.",
     )
-    parser.add_argument(
-        "--database",
-        type=Path,
-        default=Path(os.environ.get("SHOPSMART_DUCKDB_PATH") or "shopsmart.duckdb"),
-        help="the DuckDB warehouse file (default: $SHOPSMART_DUCKDB_PATH, else shopsmart.duckdb)",
-    )
+    add_database_argument(parser)
     parser.add_argument("--out", type=Path, default=Path("target/report"),
                         help="folder for the PNG files and index.html (default: target/report)")
     parser.add_argument("--schema", default="marts", help="schema of the marts (default: marts)")
