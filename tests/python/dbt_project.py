@@ -24,6 +24,13 @@ class DbtRun:
         with duckdb.connect(str(self.database), read_only=True) as connection:
             return connection.sql(sql).fetchall()
 
+    def fingerprint(self, relation: str) -> tuple[int, str]:
+        """Row count and an order-independent digest of every value of a relation."""
+        return self.query(
+            f"select count(*), md5(coalesce(string_agg(row_text, '|' order by row_text), '')) "
+            f"from (select cast(t as varchar) as row_text from {relation} as t)"
+        )[0]
+
 
 def dbt(command: str, work_dir: Path, env: dict[str, str] | None = None, *args: str) -> DbtRun:
     """Run `dbt <command>` on the project with its warehouse, target and logs in work_dir."""

@@ -203,12 +203,18 @@ class RetailBuild:
         return [self.lines[n] for n, reason in self.reasons.items() if reason is None]
 
 
-@pytest.fixture(scope="module")
-def retail_build(tmp_path_factory: pytest.TempPathFactory) -> RetailBuild:
-    """The online_retail models built on the UCI Online Retail file, with the rules recomputed in Python."""
+def retail_file() -> Path:
+    """The UCI Online Retail file in ../shared/data, beside the project; skips the test when it is not there."""
     path = RETAIL_FILE.resolve()
     if not path.is_file():
         pytest.skip(f"the UCI Online Retail file is not at {path} (../shared/data, beside the project)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def retail_build(tmp_path_factory: pytest.TempPathFactory) -> RetailBuild:
+    """The online_retail models built on the UCI Online Retail file, with the rules recomputed in Python."""
+    path = retail_file()
     work_dir = tmp_path_factory.mktemp("online_retail_build")
     now = dt.datetime.now()
     started = time.monotonic()

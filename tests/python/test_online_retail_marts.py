@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from dbt_project import DbtRun, dbt
-from test_online_retail import CENT, RETAIL_FILE, Line, classify, read_lines
+from test_online_retail import CENT, Line, classify, read_lines, retail_file
 
 
 @dataclass(frozen=True)
@@ -48,9 +48,7 @@ class MartsBuild:
 @pytest.fixture(scope="module")
 def marts_build(tmp_path_factory: pytest.TempPathFactory) -> MartsBuild:
     """`dbt build` of the whole project with the source switch on the UCI file."""
-    path = RETAIL_FILE.resolve()
-    if not path.is_file():
-        pytest.skip(f"the UCI Online Retail file is not at {path} (../shared/data, beside the project)")
+    path = retail_file()
     work_dir = tmp_path_factory.mktemp("online_retail_marts")
     now = dt.datetime.now()
     started = time.monotonic()

@@ -58,13 +58,6 @@ def copy_of(run: DbtRun, work_dir: Path) -> Path:
     return work_dir
 
 
-def fingerprint(run: DbtRun, relation: str) -> tuple[int, str]:
-    return run.query(
-        f"select count(*), md5(coalesce(string_agg(row_text, '|' order by row_text), '')) "
-        f"from (select cast(t as varchar) as row_text from {relation} as t)"
-    )[0]
-
-
 def test_segments_recover_the_generator_personas(sample_build: DbtRun) -> None:
     truth = personas()
     segments = segments_of(sample_build)
@@ -179,7 +172,7 @@ def test_a_second_build_gives_the_same_segments(sample_build: DbtRun, tmp_path: 
     run = dbt("run", copy_of(sample_build, tmp_path / "again"), None, "--select", SEGMENT_MODELS)
     assert run.returncode == 0, run.output[-5000:]
     for relation in ("marts.segment_model_diagnostics", "marts.customer_segments", "marts.segment_profiles"):
-        assert fingerprint(run, relation) == fingerprint(sample_build, relation), relation
+        assert run.fingerprint(relation) == sample_build.fingerprint(relation), relation
 
 
 def test_the_segments_k_var_pins_the_number_of_segments(sample_build: DbtRun, tmp_path: Path) -> None:

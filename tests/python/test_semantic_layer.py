@@ -125,21 +125,23 @@ def test_revenue_by_rfm_segment_adds_up_each_segments_orders(mf: MetricFlow, sam
     assert sum(answer.values()) == total
 
 
+def segment_revenue(run: DbtRun, keys: str) -> dict[tuple, Decimal]:
+    """Revenue of successful orders by `keys` (SQL expressions over orders and their customer's segment)."""
+    rows = run.query(
+        f"select {keys}, sum(case when orders.status = 'success' then orders.total_amount_usd else 0 end)"
+        " from marts.orders as orders"
+        " inner join marts.customer_segments as segments on orders.customer_id = segments.customer_id"
+        " group by all"
+    )
+    return {tuple(row[:-1]): row[-1] for row in rows}
+
+
 def test_revenue_by_kmeans_segment_and_month_matches_orders_joined_to_segments(
     mf: MetricFlow, sample_build: DbtRun
 ) -> None:
     # MetricFlow starts from the orders and joins each order's customer to its
     # segment: a segment whose customers never ordered has no row
-    expected = {
-        (segment_id, segment_name): revenue
-        for segment_id, segment_name, revenue in sample_build.query(
-            "select segments.segment_id, segments.segment_name,"
-            " sum(case when orders.status = 'success' then orders.total_amount_usd else 0 end)"
-            " from marts.orders as orders"
-            " inner join marts.customer_segments as segments on orders.customer_id = segments.customer_id"
-            " group by segments.segment_id, segments.segment_name"
-        )
-    }
+    expected = segment_revenue(sample_build, "segments.segment_id, segments.segment_name")
     answer = {
         (int(row["customer__segment_id"]), row["customer__segment_name"]): Decimal(row["revenue"])
         for row in mf.query("revenue", "customer__segment_id,customer__segment_name")
@@ -150,16 +152,9 @@ def test_revenue_by_kmeans_segment_and_month_matches_orders_joined_to_segments(
     assert sum(answer.values()) == total
 
     # by month and segment: each month's revenue split over the segments
-    by_month = {
-        (month, segment_name): revenue
-        for month, segment_name, revenue in sample_build.query(
-            "select cast(date_trunc('month', orders.checked_out_at) as date), segments.segment_name,"
-            " sum(case when orders.status = 'success' then orders.total_amount_usd else 0 end)"
-            " from marts.orders as orders"
-            " inner join marts.customer_segments as segments on orders.customer_id = segments.customer_id"
-            " group by 1, 2"
-        )
-    }
+    by_month = segment_revenue(
+        sample_build, "cast(date_trunc('month', orders.checked_out_at) as date), segments.segment_name"
+    )
     answer_by_month = {
         (month_of(row["metric_time__month"]), row["customer__segment_name"]): Decimal(row["revenue"])
         for row in mf.query("revenue", "metric_time__month,customer__segment_name")
