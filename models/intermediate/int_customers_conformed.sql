@@ -27,25 +27,10 @@ with
     ),
 
 {% else %}
-    customers as (
-
-        select * from {{ ref('stg_shopsmart__customers') }}
-
-    ),
-
+    -- the ShopSmart staging columns are the conformed ones; final picks them
     conformed as (
 
-        select
-            customer_id,
-            device_id,
-
-            location,
-            location_raw,
-            currency,
-
-            is_known_location
-
-        from customers
+        select * from {{ ref('stg_shopsmart__customers') }}
 
     ),
 

@@ -25,29 +25,10 @@ with
     ),
 
 {% else %}
-    events as (
-
-        select * from {{ ref('stg_shopsmart__events') }}
-
-    ),
-
+    -- the ShopSmart staging columns are the conformed ones; final picks them
     conformed as (
 
-        select
-            event_id,
-            customer_id,
-            product_id,
-            order_id,
-
-            event_type,
-            checkout_status,
-
-            quantity,
-
-            event_at,
-            payload_timestamp
-
-        from events
+        select * from {{ ref('stg_shopsmart__events') }}
 
     ),
 
