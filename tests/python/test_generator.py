@@ -475,3 +475,90 @@ def test_ids_stay_consecutive_across_chunks(dirty: Path) -> None:
         ids = {int(r[key]) for r in rows if r[key]}
         assert ids <= set(range(1, len(rows) - n_dup + 1))
         assert len(ids) == len(rows) - n_dup - n_null
+
+
+# ---------------------------------------------------------------- events by day
+
+BY_DAY = dict(customers=300, seed=5, defect_rate=0.05)
+
+
+def _rows(path: Path) -> list[tuple[str, ...]]:
+    """Data rows of a CSV or Parquet table file as text tuples (null as "")."""
+    if path.suffix == ".csv":
+        return [tuple(r) for r in read(path)[1]]
+    return [tuple("" if v is None else v for v in r.values()) for r in pq.read_table(path).to_pylist()]
+
+
+def _day_files(out: Path) -> list[Path]:
+    return sorted((out / "events").iterdir())
+
+
+def _run_small_chunks(out: Path, **kw: object) -> Path:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pipeline, "CHUNK_CUSTOMERS", 100)
+        return _run(out, **kw)
+
+
+@pytest.fixture(scope="module", params=["csv", "parquet"])
+def by_day(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    """(single-file run, by-day run through the CLI, format); small chunks, so day files get appended to."""
+    fmt = request.param
+    single = _run_small_chunks(tmp_path_factory.mktemp(f"single_{fmt}"), fmt=fmt, **BY_DAY)
+    daily = tmp_path_factory.mktemp(f"daily_{fmt}")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pipeline, "CHUNK_CUSTOMERS", 100)
+        assert cli_main(["--customers", str(BY_DAY["customers"]), "--seed", str(BY_DAY["seed"]),
+                         "--defect-rate", str(BY_DAY["defect_rate"]), "--format", fmt,
+                         "--out", str(daily), "--events-by-day", "--quiet"]) == 0
+    return single, daily, fmt
+
+
+def test_events_by_day_writes_a_folder_of_day_files(by_day: tuple[Path, Path, str]) -> None:
+    single, daily, fmt = by_day
+    assert sorted(p.name for p in daily.iterdir()) == sorted(
+        "events" if p.name == f"events.{fmt}" else p.name for p in single.iterdir())
+    start = pipeline.DEFAULT_START  # one file YYYY-MM-DD.<fmt> per day of the 12-month history
+    assert [p.name for p in _day_files(daily)] == [f"{start + dt.timedelta(days=i)}.{fmt}" for i in range(365)]
+    for path in _day_files(daily):
+        columns = read(path)[0] if fmt == "csv" else pq.read_table(path).column_names
+        assert columns == list(TABLE_COLUMNS["events"]), path.name
+    for name in ("customers", "orders", "line_items", "products"):
+        assert (daily / f"{name}.{fmt}").read_bytes() == (single / f"{name}.{fmt}").read_bytes(), name
+    for name in ("customer_personas.csv", "defect_manifest.csv"):
+        assert (daily / name).read_bytes() == (single / name).read_bytes(), name
+
+
+def test_day_files_split_the_single_events_file_by_clean_day(by_day: tuple[Path, Path, str],
+                                                            tmp_path: Path) -> None:
+    single, daily, fmt = by_day
+    single_rows = _rows(single / f"events.{fmt}")
+    day_rows = {p.name[:10]: _rows(p) for p in _day_files(daily)}
+    assert sorted(r for rows in day_rows.values() for r in rows) == sorted(single_rows)
+    manifest = table(single, "defect_manifest")
+    assert {m["defect"] for m in manifest if m["table"] == "events"} == set(DEFECT_KINDS["events"])
+    # the clean run of the same seed gives each event id its clean day
+    clean = _run_small_chunks(tmp_path, fmt=fmt, **{**BY_DAY, "defect_rate": 0.0})
+    key, ts = (TABLE_COLUMNS["events"].index(c) for c in ("event_id", "event_timestamp"))
+    clean_day = {r[key]: r[ts][:10] for r in _rows(clean / f"events.{fmt}")}
+    for day, rows in day_rows.items():
+        for r in rows:
+            if _ts(r[ts]).year < 2031:  # not a future_timestamp defect
+                assert r[ts][:10] == day, (day, r)
+            if r[key]:  # damaged rows and duplicates too: the day of the original event
+                assert clean_day[r[key]] == day, (day, r)
+        event_ids = [int(r[key]) for r in rows if r[key]]
+        assert event_ids == sorted(event_ids), day  # rows keep their generation order
+
+
+def test_events_by_day_is_deterministic(by_day: tuple[Path, Path, str], tmp_path: Path) -> None:
+    _, daily, fmt = by_day
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pipeline, "CHUNK_CUSTOMERS", 100)
+        summary = generate(GeneratorConfig(out_dir=tmp_path, fmt=fmt, events_by_day=True, progress=False,
+                                           **BY_DAY))  # type: ignore[arg-type]
+    again = _day_files(tmp_path)
+    assert [p.name for p in again] == [p.name for p in _day_files(daily)]
+    for path in again:
+        assert path.read_bytes() == (daily / "events" / path.name).read_bytes(), path.name
+    assert summary.rows["events"] == sum(len(_rows(p)) for p in again)
+    assert set(again) <= set(summary.files)

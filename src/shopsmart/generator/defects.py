@@ -3,8 +3,11 @@
 Each damaged row receives exactly one defect and keeps all its other values;
 ``duplicate_event`` instead inserts an exact copy of a clean event row right
 after it.  Every damage is recorded in a manifest row (table, 1-based row number
-in the written file, key as written, damaged column, defect kind) so tests and
-the quarantine models can be checked against the truth.
+in the written single file, key as written, damaged column, defect kind) so
+tests and the quarantine models can be checked against the truth.
+:func:`damage` also returns, for every written row, the index of the clean row
+it comes from (a duplicate's copy maps to its original), so that callers can
+carry per-row facts of the clean data, such as the export day, through it.
 
 The number of damaged rows of a chunk is ``rate * rows`` rounded at random;
 the first chunk of each table carries at least one defect of every kind, and
@@ -15,7 +18,7 @@ from the generator passed in, so the damage is as reproducible as the data.
 from __future__ import annotations
 
 import math
-from typing import Callable, Final
+from typing import Callable, Final, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -149,6 +152,15 @@ HANDLERS: Final[dict[str, dict[str, Handler]]] = {
 assert all(tuple(HANDLERS[t]) == kinds for t, kinds in DEFECT_KINDS.items())
 
 
+class Damaged(NamedTuple):
+    """A damaged chunk, its manifest rows and the clean row each of its rows comes from."""
+
+    table: pa.Table
+    manifest: pa.Table
+    #: int64, one per row of ``table``: index of the clean input row it was made from
+    source: np.ndarray
+
+
 def empty_manifest() -> pa.Table:
     return MANIFEST_SCHEMA.empty_table()
 
@@ -160,18 +172,20 @@ def damage(
     rate: float,
     first_row_number: int,
     every_kind: bool,
-) -> tuple[pa.Table, pa.Table]:
+) -> Damaged:
     """Damage rows of one chunk of ``table_name``.
 
-    ``first_row_number`` is the 1-based row number, in the written file, of the
+    ``first_row_number`` is the 1-based row number, in the written single file, of the
     chunk's first row.  ``every_kind`` makes sure each defect kind occurs at
     least once in this chunk (when it has enough rows).  Returns the damaged
-    table (with inserted duplicates) and its manifest rows.
+    table (with inserted duplicates), its manifest rows and, for each of its
+    rows, the index of the clean row it comes from.
     """
     n = table.num_rows
     kinds = DEFECT_KINDS[table_name]
+    unchanged = Damaged(table, empty_manifest(), np.arange(n, dtype=np.int64))
     if rate <= 0 or n == 0:
-        return table, empty_manifest()
+        return unchanged
     if table_name == "products":
         k = min(n, MAX_PRICE_OUTLIERS, max(1, round(rate * n)))
     else:
@@ -180,7 +194,7 @@ def damage(
             k = max(k, len(kinds))
     k = min(k, n)
     if k == 0:
-        return table, empty_manifest()
+        return unchanged
     rows = np.sort(rng.choice(n, size=k, replace=False))
     kind = rng.integers(0, len(kinds), size=k)
     if every_kind:
@@ -213,8 +227,9 @@ def damage(
         is_dup[rows[kind == kinds.index("duplicate_event")]] = 1
     counts = 1 + is_dup
     position = np.cumsum(counts) - counts  # 0-based position of each original row
+    source = np.repeat(np.arange(n, dtype=np.int64), counts)
     if is_dup.any():
-        out = out.take(pa.array(np.repeat(np.arange(n), counts)))
+        out = out.take(pa.array(source))
     row_numbers = first_row_number + position[rows] + is_dup[rows]  # the copy follows its original
 
     key_col = TABLE_KEYS[table_name]
@@ -228,4 +243,4 @@ def damage(
         },
         schema=MANIFEST_SCHEMA,
     )
-    return out, manifest
+    return Damaged(out, manifest, source)

@@ -6,6 +6,17 @@ data and one for the defects, so memory stays bounded whatever the number of
 customers, and the clean data of a run is the same with or without defects.
 The chunk size is part of the reproducibility contract: the same seed, size
 and options give byte-identical files.
+
+With ``events_by_day`` the events table is written as a folder
+``PREFIXevents/`` of one file per day of the history, ``YYYY-MM-DD.<fmt>``
+(a day without events still gets a file, with the header only).  A row goes
+to the day of its *clean* ``event_timestamp`` (its first 10 characters), the
+day the shop exported it: the day is taken before the damage and carried
+through it, so a damaged row (malformed JSON, future timestamp, null id) and
+an inserted duplicate land in the file of their original event.  The day files
+hold exactly the rows of the single events file, each day's rows in file order.
+The defect manifest is the same as in a single-file run: its ``row_number``
+counts rows of the single-file layout, not of a day file.
 """
 
 from __future__ import annotations
@@ -19,11 +30,12 @@ from typing import TextIO
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .defects import DEFECT_KINDS, MANIFEST_SCHEMA, damage
 from .render import TABLES, RenderedChunk, products_table, schema
 from .simulate import HistoryWindow, simulate_chunk
-from .writer import CsvTableWriter, TableWriter, open_writer
+from .writer import CsvTableWriter, DailyTableWriter, TableWriter, open_writer
 
 CHUNK_CUSTOMERS = 20_000
 DEFAULT_START = dt.date(2024, 7, 1)
@@ -47,6 +59,7 @@ class GeneratorConfig:
     start: dt.date = DEFAULT_START
     months: int = DEFAULT_MONTHS
     progress: bool | None = None  # None: automatic
+    events_by_day: bool = False  # events as one file per day in a folder
 
     def validate(self) -> None:
         if self.customers < 1:
@@ -100,6 +113,19 @@ class _Progress:
             self.stream.flush()
 
 
+def window_days(window: HistoryWindow) -> list[str]:
+    """``YYYY-MM-DD`` of every day of the history, in order."""
+    return [(window.start + dt.timedelta(days=i)).isoformat() for i in range(window.days)]
+
+
+def event_days(events: pa.Table, days: pa.Array) -> np.ndarray:
+    """Index in ``days`` of the day (first 10 characters) of each ``event_timestamp``."""
+    day = pc.index_in(pc.utf8_slice_codeunits(events.column("event_timestamp"), 0, 10), value_set=days)
+    if day.null_count:
+        raise ValueError("an event lies outside the history window")
+    return day.to_numpy().astype(np.int64)
+
+
 def generate(cfg: GeneratorConfig) -> GenerationSummary:
     """Generate the five raw tables and the truth files described by ``cfg``."""
     cfg.validate()
@@ -110,8 +136,13 @@ def generate(cfg: GeneratorConfig) -> GenerationSummary:
     out_dir.mkdir(parents=True, exist_ok=True)
     truth_dir.mkdir(parents=True, exist_ok=True)
 
+    days = window_days(window)
+    day_set = pa.array(days, pa.string())
+    daily = (DailyTableWriter(out_dir / f"{cfg.table_prefix}events", schema("events"), cfg.fmt, days)
+             if cfg.events_by_day else None)
     writers: dict[str, TableWriter] = {
-        t: open_writer(out_dir / f"{cfg.table_prefix}{t}", schema(t), cfg.fmt) for t in TABLES
+        t: open_writer(out_dir / f"{cfg.table_prefix}{t}", schema(t), cfg.fmt)
+        for t in TABLES if not (daily is not None and t == "events")
     }
     persona_writer = CsvTableWriter(
         truth_dir / PERSONAS_FILE, pa.schema([("customer_id", pa.string()), ("persona", pa.string())])
@@ -121,10 +152,15 @@ def generate(cfg: GeneratorConfig) -> GenerationSummary:
     rate = cfg.defect_rate
 
     def emit(name: str, table: pa.Table, rng: np.random.Generator | None, first_chunk: bool) -> None:
+        clean, source = table, None
         if rng is not None and rate > 0:
-            table, manifest = damage(name, table, rng, rate, rows[name] + 1, every_kind=first_chunk)
+            table, manifest, source = damage(name, table, rng, rate, rows[name] + 1, every_kind=first_chunk)
             manifests[name].append(manifest)
-        writers[name].write(table)
+        if daily is not None and name == "events":
+            day = event_days(clean, day_set)  # the export day of each clean row
+            daily.write(table, day if source is None else day[source])
+        else:
+            writers[name].write(table)
         rows[name] += table.num_rows
 
     show = cfg.progress if cfg.progress is not None else (
@@ -154,6 +190,8 @@ def generate(cfg: GeneratorConfig) -> GenerationSummary:
         progress.close()
         for w in writers.values():
             w.close()
+        if daily is not None:
+            daily.close()
         persona_writer.close()
 
     manifest_writer = CsvTableWriter(truth_dir / MANIFEST_FILE, MANIFEST_SCHEMA)
@@ -167,6 +205,7 @@ def generate(cfg: GeneratorConfig) -> GenerationSummary:
     return GenerationSummary(
         rows=rows,
         defects=defects,
-        files=[w.path for w in writers.values()] + [persona_writer.path, manifest_writer.path],
+        files=[w.path for w in writers.values()] + (daily.paths if daily is not None else [])
+        + [persona_writer.path, manifest_writer.path],
         seconds=time.perf_counter() - t0,
     )

@@ -7,10 +7,16 @@ contains a comma, a double quote, a line break or leading/trailing whitespace
 ``\\n``, the file is UTF-8 with a header row.  Parquet files hold the same text
 columns (nulls stay null) compressed with zstd.  Both outputs are byte-for-byte
 reproducible for the same input.
+
+:class:`DailyTableWriter` splits one table over a folder of per-day files
+(``YYYY-MM-DD.csv`` / ``.parquet``), each written by one of the writers above:
+it keeps one open writer per day and appends the rows of each chunk to the
+files of their days, in their order, so memory does not grow with the table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -97,3 +103,29 @@ def open_writer(path_stem: Path, schema: pa.Schema, fmt: str) -> TableWriter:
     if fmt == "parquet":
         return ParquetTableWriter(path_stem.with_name(path_stem.name + ".parquet"), schema)
     raise ValueError(f"unknown format {fmt!r} (expected csv or parquet)")
+
+
+class DailyTableWriter:
+    """Appends chunks of one table to one file per day, ``folder/YYYY-MM-DD.<fmt>``.
+
+    ``days`` are the file names without extension, one file per day whether
+    or not rows arrive for it.  ``write`` gets, for every row, the index of its
+    day in ``days``; within each day file the rows keep their order.
+    """
+
+    def __init__(self, folder: Path, schema: pa.Schema, fmt: str, days: Sequence[str]) -> None:
+        folder.mkdir(exist_ok=True)
+        self._writers = [open_writer(folder / day, schema, fmt) for day in days]
+        self.paths = [w.path for w in self._writers]
+
+    def write(self, table: pa.Table, day: np.ndarray) -> None:
+        order = np.argsort(day, kind="stable")
+        bounds = np.searchsorted(day[order], np.arange(len(self._writers) + 1))
+        by_day = table.take(pa.array(order))
+        for writer, lo, hi in zip(self._writers, bounds[:-1], bounds[1:]):
+            if hi > lo:
+                writer.write(by_day.slice(lo, hi - lo))
+
+    def close(self) -> None:
+        for writer in self._writers:
+            writer.close()
