@@ -38,3 +38,18 @@
     {%- endfor -%}
     {{ return(tables) }}
 {%- endmacro %}
+
+
+{#
+    The file a row of the source shopsmart's `table_name` was read from, as a
+    column expression: the column source_file when the shop's files are read (var
+    shopsmart_data_dir), else the sample seed's name. A unit test's fixture has
+    only the source's declared columns, so there too the seed's name.
+#}
+{% macro shopsmart_source_file(table_name) -%}
+    {%- if var('shopsmart_data_dir', env_var('SHOPSMART_DATA_DIR', '')) and model.resource_type != 'unit_test' -%}
+        source_file
+    {%- else -%}
+        '{{ source('shopsmart', table_name).identifier }}'
+    {%- endif -%}
+{%- endmacro %}

@@ -33,21 +33,28 @@
 
 
 {#
-    A JSON object as text built from `columns`, a list of column names that become
-    both the keys and the values, e.g. json_object_text(['order_id', 'status']).
+    A JSON object as text. `columns` is a list of column names that become both the
+    keys and the values, e.g. json_object_text(['order_id', 'status']), or a mapping
+    of keys to the expressions of their values, e.g.
+    json_object_text({'order_id': 'order_id_raw'}).
 #}
 {% macro json_object_text(columns) -%}
-    {{ return(adapter.dispatch('json_object_text', 'shopsmart_analytics')(columns)) }}
+    {%- set pairs = [] -%}
+    {%- for key in columns -%}
+        {%- do pairs.append([key, columns[key] if columns is mapping else key]) -%}
+    {%- endfor -%}
+    {{ return(adapter.dispatch('json_object_text', 'shopsmart_analytics')(pairs)) }}
 {%- endmacro %}
 
-{% macro default__json_object_text(columns) -%}
+{% macro default__json_object_text(pairs) -%}
     {{ exceptions.raise_compiler_error("json_object_text is not implemented for adapter " ~ adapter.type()) }}
 {%- endmacro %}
 
-{% macro duckdb__json_object_text(columns) -%}
+{# pairs: a list of [key, value expression] #}
+{% macro duckdb__json_object_text(pairs) -%}
     cast(json_object(
-        {%- for column in columns %}
-        '{{ column }}', {{ column }}{{ "," if not loop.last }}
+        {%- for key, value in pairs %}
+        '{{ key }}', {{ value }}{{ "," if not loop.last }}
         {%- endfor %}
     ) as {{ dbt.type_string() }})
 {%- endmacro %}

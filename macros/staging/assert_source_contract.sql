@@ -55,7 +55,10 @@
                 "var shopsmart_file_format must be csv or parquet, got '" ~ file_format ~ "'."
             ) }}
         {%- endif -%}
-        {%- set path = data_dir ~ '/' ~ table_name ~ '.' ~ file_format -%}
+        {#- the events may be a glob of daily files (var shopsmart_events_path) -#}
+        {%- set events_path = var('shopsmart_events_path', env_var('SHOPSMART_EVENTS_PATH', '')) -%}
+        {%- set file_name = events_path if table_name == 'events' and events_path else table_name ~ '.' ~ file_format -%}
+        {%- set path = data_dir ~ '/' ~ file_name -%}
         {%- set found = run_query("select count(*) from glob('" ~ path ~ "')").columns[0].values()[0] -%}
         {%- if found == 0 -%}
             {{ exceptions.raise_compiler_error(

@@ -41,6 +41,8 @@ def dbt(command: str, work_dir: Path, env: dict[str, str] | None = None, *args: 
     run_env = {
         **inherited,
         "SHOPSMART_DUCKDB_PATH": str(database),
+        # DuckDB spills beside the build, not into the project's target/
+        "SHOPSMART_DUCKDB_TEMP_DIRECTORY": str(work_dir / "duckdb_spill"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         **(env or {}),
     }

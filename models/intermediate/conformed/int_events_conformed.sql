@@ -18,7 +18,8 @@ with
             cast(null as {{ dbt.type_bigint() }}) as quantity,
 
             cast(null as {{ dbt.type_timestamp() }}) as event_at,
-            cast(null as {{ dbt.type_timestamp() }}) as payload_timestamp
+            cast(null as {{ dbt.type_timestamp() }}) as payload_timestamp,
+            cast(null as {{ dbt.type_timestamp() }}) as loaded_at
 
         where 1 = 0
 
@@ -47,7 +48,8 @@ final as (
         quantity,
 
         event_at,
-        payload_timestamp
+        payload_timestamp,
+        loaded_at
 
     from conformed
 

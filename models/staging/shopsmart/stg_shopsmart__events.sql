@@ -18,7 +18,8 @@ final as (
         order_id,
         checkout_status,
         event_at,
-        payload_timestamp
+        payload_timestamp,
+        loaded_at
 
     from events
 

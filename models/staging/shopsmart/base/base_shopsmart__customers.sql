@@ -15,8 +15,7 @@ raw_text as (
         cast(customer_id as {{ dbt.type_string() }}) as customer_id_raw,
         cast(device_id as {{ dbt.type_string() }}) as device_id_raw,
         cast(location as {{ dbt.type_string() }}) as location_raw,
-        cast(currency as {{ dbt.type_string() }}) as currency_raw,
-        {{ json_object_text(['customer_id', 'device_id', 'location', 'currency']) }} as raw_values
+        cast(currency as {{ dbt.type_string() }}) as currency_raw
 
     from source
 
@@ -30,10 +29,7 @@ cleaned as (
         nullif(trim(customer_id_raw), '') as customer_id,
         nullif(trim(device_id_raw), '') as device_id,
         nullif(trim(location_raw), '') as location_trimmed,
-        upper(nullif(trim(currency_raw), '')) as currency,
-
-        -- 1 for the first of a set of exact duplicate rows, 2, 3, ... for the copies
-        row_number() over (partition by raw_values order by raw_values) as copy_number
+        upper(nullif(trim(currency_raw), '')) as currency
 
     from raw_text
 
@@ -45,26 +41,14 @@ row_checked as (
         *,
         case
             when customer_id is null then 'null_customer_id'
-            when copy_number > 1 then 'duplicate_row'
-        end as row_rejection_reason
+        end as row_check_reason
 
     from cleaned
 
 ),
 
-ranked as (
-
-    select
-        *,
-        -- among valid rows sharing a customer_id, 1 marks the row that is kept
-        row_number() over (
-            partition by customer_id, row_rejection_reason is null
-            order by raw_values
-        ) as key_rank
-
-    from row_checked
-
-),
+-- exact copies and rows sharing the key (customer_id): copy_number, row_rejection_reason, key_rank
+{{ rank_duplicates('row_checked', 'customer_id', ['customer_id_raw', 'device_id_raw', 'location_raw', 'currency_raw']) }},
 
 checked as (
 
@@ -78,6 +62,24 @@ checked as (
 
     from ranked
 
+),
+
+final as (
+
+    select
+        *,
+        -- the raw row is kept for the rejected rows only, which go to the quarantine
+        case
+            when rejection_reason is not null then {{ json_object_text({
+                'customer_id': 'customer_id_raw',
+                'device_id': 'device_id_raw',
+                'location': 'location_raw',
+                'currency': 'currency_raw',
+            }) }}
+        end as raw_values
+
+    from checked
+
 )
 
-select * from checked
+select * from final

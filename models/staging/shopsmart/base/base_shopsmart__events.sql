@@ -1,11 +1,33 @@
 -- depends_on: {{ ref('raw_events') }}
 {# The ref above builds the sample seed first; the data itself is read through source(). #}
+{#
+    Incremental by source file (macro events_files_to_load): a run reads only the
+    files that are new or changed since the last run, with every file whose name
+    sorts after the first of them, and replaces their rows (delete+insert on
+    source_file). Rows of the files loaded before are not read again: the
+    numbering of copies and of rows sharing an event_id continues after theirs,
+    so the table is the same as after a full refresh.
+#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='source_file',
+    on_schema_change='fail',
+) }}
+
+{%- set reload_from = events_files_to_load() if is_incremental() else none -%}
+{%- set load_filter = shopsmart_source_file('events') ~ " >= '" ~ reload_from ~ "'" if reload_from is not none else '1 = 0' -%}
+{%- set loaded_filter = "source_file < '" ~ reload_from ~ "'" if reload_from is not none else '1 = 0' -%}
 
 with
 
 source as (
 
     select * from {{ source('shopsmart', 'events') }}
+    {% if is_incremental() -%}
+        -- only the files to (re)load; none when nothing changed
+        where {{ load_filter }}
+    {%- endif %}
 
 ),
 
@@ -15,14 +37,64 @@ customers as (
 
 ),
 
+-- a second, narrow read of the files: the event_id of every row, to find the ids
+-- that more than one row carries without reading the wide rows twice
+source_event_ids as (
+
+    select {{ dbt.safe_cast('trim(cast(event_id as ' ~ dbt.type_string() ~ '))', api.Column.translate_type('bigint')) }}
+        as event_id
+
+    from {{ source('shopsmart', 'events') }}
+    {% if is_incremental() -%}
+        where {{ load_filter }}
+    {%- endif %}
+
+),
+
+{% if is_incremental() %}
+    -- the rows of the files loaded before that share an event_id with the rows being
+    -- loaded: those files sort first, so the numbering continues after them
+    loaded as (
+
+        select
+            event_id,
+            row_fingerprint,
+            row_rejection_reason
+
+        from {{ this }}
+
+        where
+            {{ loaded_filter }}
+            and event_id in (select source_event_ids.event_id from source_event_ids)
+
+    ),
+
+{% endif %}
+shared_event_ids as (
+
+    select event_id
+    from source_event_ids
+    group by event_id
+    having count(*) > 1
+    {%- if is_incremental() %}
+
+    union
+
+    select event_id
+    from loaded
+    {%- endif %}
+
+),
+
 raw_text as (
 
     select
+        cast({{ shopsmart_source_file('events') }} as {{ dbt.type_string() }}) as source_file,
         cast(event_id as {{ dbt.type_string() }}) as event_id_raw,
         cast(customer_id as {{ dbt.type_string() }}) as customer_id_raw,
         cast(event_data as {{ dbt.type_string() }}) as event_data_raw,
         cast(event_timestamp as {{ dbt.type_string() }}) as event_timestamp_raw,
-        {{ json_object_text(['event_id', 'customer_id', 'event_data', 'event_timestamp']) }} as raw_values
+        {{ row_fingerprint(['event_id', 'customer_id', 'event_data', 'event_timestamp']) }} as row_fingerprint
 
     from source
 
@@ -68,10 +140,7 @@ cleaned as (
         coalesce(
             {{ dbt.safe_cast('trim(event_timestamp_raw)', api.Column.translate_type('timestamp')) }},
             payload_timestamp
-        ) as event_at,
-
-        -- 1 for the first of a set of exact duplicate rows, 2, 3, ... for the copies
-        row_number() over (partition by raw_values order by raw_values) as copy_number
+        ) as event_at
 
     from parsed
 
@@ -95,43 +164,115 @@ row_checked as (
             when event_type in ('add_to_cart', 'remove_from_cart') and product_id is null
                 then 'missing_item_id'
             when event_type = 'checkout' and order_id is null then 'missing_order_id'
-            when copy_number > 1 then 'duplicate_row'
-        end as row_rejection_reason
+        end as row_check_reason
 
     from cleaned
 
 ),
 
-ranked as (
+thinned as (
 
+    -- the raw text is kept only where it can be needed: for a row rejected by its
+    -- own values or for an unknown customer (its raw values go to the quarantine),
+    -- and for a row whose event_id another row shares (compared below)
     select
-        *,
-        -- among valid rows sharing an event_id, 1 marks the row that is kept
-        row_number() over (
-            partition by event_id, row_rejection_reason is null
-            order by raw_values
-        ) as key_rank
+        row_checked.source_file,
+        row_checked.row_fingerprint,
+        row_checked.event_id,
+        row_checked.customer_id,
+        row_checked.event_type,
+        row_checked.product_id,
+        row_checked.quantity,
+        row_checked.order_id,
+        row_checked.checkout_status,
+        row_checked.event_at,
+        row_checked.payload_timestamp,
+        row_checked.row_check_reason,
+        customers.customer_id is not null as is_known_customer,
+        row_checked.event_id_raw,
+        {%- for column in ['customer_id_raw', 'event_data_raw', 'event_timestamp_raw'] %}
+            case
+                when
+                    row_checked.row_check_reason is not null
+                    or customers.customer_id is null
+                    or shared_event_ids.event_id is not null
+                    or row_checked.event_id is null
+                    then row_checked.{{ column }}
+            end as {{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
 
     from row_checked
 
+    left join shared_event_ids
+        on row_checked.event_id = shared_event_ids.event_id
+
+    left join customers
+        on row_checked.customer_id = customers.customer_id
+
 ),
+
+-- exact copies and rows sharing the key (event_id): copy_number, row_rejection_reason,
+-- key_rank; of two rows with one event_id, the one from the earliest file is kept
+{{ rank_duplicates(
+    'thinned', 'event_id',
+    ['event_id_raw', 'customer_id_raw', 'event_data_raw', 'event_timestamp_raw'],
+    first_by=['source_file'],
+    shared_keys='shared_event_ids',
+    loaded='loaded' if is_incremental() else none,
+) }},
 
 checked as (
 
     select
-        ranked.*,
-        ranked.event_id_raw as source_key,
+        *,
+        event_id_raw as source_key,
         case
-            when ranked.row_rejection_reason is not null then ranked.row_rejection_reason
-            when ranked.key_rank > 1 then 'duplicate_event_id'
-            when customers.customer_id is null then 'unknown_customer'
+            when row_rejection_reason is not null then row_rejection_reason
+            when key_rank > 1 then 'duplicate_event_id'
+            when not is_known_customer then 'unknown_customer'
         end as rejection_reason
 
     from ranked
 
-    left join customers
-        on ranked.customer_id = customers.customer_id
+),
+
+final as (
+
+    select
+        source_file,
+        source_key,
+        row_fingerprint,
+        -- the raw row is kept for the rejected rows only, which go to the quarantine
+        case
+            when rejection_reason is not null then {{ json_object_text({
+                'event_id': 'event_id_raw',
+                'customer_id': 'customer_id_raw',
+                'event_data': 'event_data_raw',
+                'event_timestamp': 'event_timestamp_raw',
+            }) }}
+        end as raw_values,
+
+        event_id,
+        customer_id,
+        event_type,
+        product_id,
+        quantity,
+        order_id,
+        checkout_status,
+        event_at,
+        payload_timestamp,
+
+        copy_number,
+        row_rejection_reason,
+        key_rank,
+        rejection_reason,
+
+        -- when this run loaded the row: the later models pick up the rows loaded since their last run
+        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ api.Column.translate_type('timestamp') }})
+            as loaded_at
+
+    from checked
 
 )
 
-select * from checked
+select * from final

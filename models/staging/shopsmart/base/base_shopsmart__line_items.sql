@@ -27,8 +27,7 @@ raw_text as (
         cast(line_item_id as {{ dbt.type_string() }}) as line_item_id_raw,
         cast(order_id as {{ dbt.type_string() }}) as order_id_raw,
         cast(item_id as {{ dbt.type_string() }}) as product_id_raw,
-        cast(quantity as {{ dbt.type_string() }}) as quantity_raw,
-        {{ json_object_text(['line_item_id', 'order_id', 'item_id', 'quantity']) }} as raw_values
+        cast(quantity as {{ dbt.type_string() }}) as quantity_raw
 
     from source
 
@@ -42,10 +41,7 @@ cleaned as (
         {{ dbt.safe_cast('trim(line_item_id_raw)', api.Column.translate_type('bigint')) }} as line_item_id,
         nullif(trim(order_id_raw), '') as order_id,
         {{ dbt.safe_cast('trim(product_id_raw)', api.Column.translate_type('bigint')) }} as product_id,
-        {{ dbt.safe_cast('trim(quantity_raw)', api.Column.translate_type('bigint')) }} as quantity,
-
-        -- 1 for the first of a set of exact duplicate rows, 2, 3, ... for the copies
-        row_number() over (partition by raw_values order by raw_values) as copy_number
+        {{ dbt.safe_cast('trim(quantity_raw)', api.Column.translate_type('bigint')) }} as quantity
 
     from raw_text
 
@@ -64,26 +60,14 @@ row_checked as (
             when nullif(trim(quantity_raw), '') is null then 'missing_quantity'
             when quantity is null then 'invalid_quantity'
             when quantity <= 0 then 'non_positive_quantity'
-            when copy_number > 1 then 'duplicate_row'
-        end as row_rejection_reason
+        end as row_check_reason
 
     from cleaned
 
 ),
 
-ranked as (
-
-    select
-        *,
-        -- among valid rows sharing a line_item_id, 1 marks the row that is kept
-        row_number() over (
-            partition by line_item_id, row_rejection_reason is null
-            order by raw_values
-        ) as key_rank
-
-    from row_checked
-
-),
+-- exact copies and rows sharing the key (line_item_id): copy_number, row_rejection_reason, key_rank
+{{ rank_duplicates('row_checked', 'line_item_id', ['line_item_id_raw', 'order_id_raw', 'product_id_raw', 'quantity_raw']) }},
 
 checked as (
 
@@ -105,6 +89,24 @@ checked as (
     left join products
         on ranked.product_id = products.product_id
 
+),
+
+final as (
+
+    select
+        *,
+        -- the raw row is kept for the rejected rows only, which go to the quarantine
+        case
+            when rejection_reason is not null then {{ json_object_text({
+                'line_item_id': 'line_item_id_raw',
+                'order_id': 'order_id_raw',
+                'item_id': 'product_id_raw',
+                'quantity': 'quantity_raw',
+            }) }}
+        end as raw_values
+
+    from checked
+
 )
 
-select * from checked
+select * from final

@@ -21,8 +21,7 @@ raw_text as (
         cast(order_id as {{ dbt.type_string() }}) as order_id_raw,
         cast(customer_id as {{ dbt.type_string() }}) as customer_id_raw,
         cast(status as {{ dbt.type_string() }}) as status_raw,
-        cast(checked_out_at as {{ dbt.type_string() }}) as checked_out_at_raw,
-        {{ json_object_text(['order_id', 'customer_id', 'status', 'checked_out_at']) }} as raw_values
+        cast(checked_out_at as {{ dbt.type_string() }}) as checked_out_at_raw
 
     from source
 
@@ -36,9 +35,7 @@ cleaned as (
         nullif(trim(order_id_raw), '') as order_id,
         nullif(trim(customer_id_raw), '') as customer_id,
         lower(nullif(trim(status_raw), '')) as status,
-        {{ dbt.safe_cast('trim(checked_out_at_raw)', api.Column.translate_type('timestamp')) }} as checked_out_at,
-
-        row_number() over (partition by raw_values order by raw_values) as copy_number
+        {{ dbt.safe_cast('trim(checked_out_at_raw)', api.Column.translate_type('timestamp')) }} as checked_out_at
 
     from raw_text
 
@@ -54,26 +51,14 @@ row_checked as (
             when status is null or status not in ('success', 'failed', 'cancelled') then 'invalid_status'
             when checked_out_at is null then 'invalid_timestamp'
             when checked_out_at > {{ latest_valid_timestamp() }} then 'future_timestamp'
-            when copy_number > 1 then 'duplicate_row'
-        end as row_rejection_reason
+        end as row_check_reason
 
     from cleaned
 
 ),
 
-ranked as (
-
-    select
-        *,
-        -- among valid rows sharing an order_id, 1 marks the row that is kept
-        row_number() over (
-            partition by order_id, row_rejection_reason is null
-            order by raw_values
-        ) as key_rank
-
-    from row_checked
-
-),
+-- exact copies and rows sharing the key (order_id): copy_number, row_rejection_reason, key_rank
+{{ rank_duplicates('row_checked', 'order_id', ['order_id_raw', 'customer_id_raw', 'status_raw', 'checked_out_at_raw']) }},
 
 checked as (
 
@@ -91,6 +76,24 @@ checked as (
     left join customers
         on ranked.customer_id = customers.customer_id
 
+),
+
+final as (
+
+    select
+        *,
+        -- the raw row is kept for the rejected rows only, which go to the quarantine
+        case
+            when rejection_reason is not null then {{ json_object_text({
+                'order_id': 'order_id_raw',
+                'customer_id': 'customer_id_raw',
+                'status': 'status_raw',
+                'checked_out_at': 'checked_out_at_raw',
+            }) }}
+        end as raw_values
+
+    from checked
+
 )
 
-select * from checked
+select * from final

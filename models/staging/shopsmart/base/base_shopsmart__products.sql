@@ -14,8 +14,7 @@ raw_text as (
     select
         cast(id as {{ dbt.type_string() }}) as product_id_raw,
         cast(name as {{ dbt.type_string() }}) as product_name_raw,
-        cast(price as {{ dbt.type_string() }}) as price_raw,
-        {{ json_object_text(['id', 'name', 'price']) }} as raw_values
+        cast(price as {{ dbt.type_string() }}) as price_raw
 
     from source
 
@@ -28,10 +27,7 @@ cleaned as (
 
         {{ dbt.safe_cast('trim(product_id_raw)', api.Column.translate_type('bigint')) }} as product_id,
         nullif(trim(product_name_raw), '') as product_name,
-        {{ dbt.safe_cast('trim(price_raw)', 'numeric(18, 2)') }} as price,
-
-        -- 1 for the first of a set of exact duplicate rows, 2, 3, ... for the copies
-        row_number() over (partition by raw_values order by raw_values) as copy_number
+        {{ dbt.safe_cast('trim(price_raw)', 'numeric(18, 2)') }} as price
 
     from raw_text
 
@@ -45,26 +41,14 @@ row_checked as (
             when nullif(trim(product_id_raw), '') is null then 'null_product_id'
             when product_id is null then 'invalid_product_id'
             when price is null or price < 0 then 'invalid_price'
-            when copy_number > 1 then 'duplicate_row'
-        end as row_rejection_reason
+        end as row_check_reason
 
     from cleaned
 
 ),
 
-ranked as (
-
-    select
-        *,
-        -- among valid rows sharing a product id, 1 marks the row that is kept
-        row_number() over (
-            partition by product_id, row_rejection_reason is null
-            order by raw_values
-        ) as key_rank
-
-    from row_checked
-
-),
+-- exact copies and rows sharing the key (product_id): copy_number, row_rejection_reason, key_rank
+{{ rank_duplicates('row_checked', 'product_id', ['product_id_raw', 'product_name_raw', 'price_raw']) }},
 
 checked as (
 
@@ -78,6 +62,23 @@ checked as (
 
     from ranked
 
+),
+
+final as (
+
+    select
+        *,
+        -- the raw row is kept for the rejected rows only, which go to the quarantine
+        case
+            when rejection_reason is not null then {{ json_object_text({
+                'id': 'product_id_raw',
+                'name': 'product_name_raw',
+                'price': 'price_raw',
+            }) }}
+        end as raw_values
+
+    from checked
+
 )
 
-select * from checked
+select * from final
