@@ -18,17 +18,39 @@
 {%- endmacro %}
 
 
-{# The value of top-level `key` of a JSON object as text; null when absent or JSON null. #}
-{% macro json_extract_text(json_expr, key) -%}
-    {{ return(adapter.dispatch('json_extract_text', 'shopsmart_analytics')(json_expr, key)) }}
+{#
+    The values of several top-level keys of a JSON object as text, the document
+    parsed once: an expression to select as one column, for a list of `keys`.
+    json_extracted_text(column, keys, key) reads the value of one key from that
+    column: null when the key is absent or its value is JSON null.
+#}
+{% macro json_extract_texts(json_expr, keys) -%}
+    {{ return(adapter.dispatch('json_extract_texts', 'shopsmart_analytics')(json_expr, keys)) }}
 {%- endmacro %}
 
-{% macro default__json_extract_text(json_expr, key) -%}
-    {{ exceptions.raise_compiler_error("json_extract_text is not implemented for adapter " ~ adapter.type()) }}
+{% macro default__json_extract_texts(json_expr, keys) -%}
+    {{ exceptions.raise_compiler_error("json_extract_texts is not implemented for adapter " ~ adapter.type()) }}
 {%- endmacro %}
 
-{% macro duckdb__json_extract_text(json_expr, key) -%}
-    json_extract_string({{ json_expr }}, '$.{{ key }}')
+{% macro duckdb__json_extract_texts(json_expr, keys) -%}
+    json_extract_string({{ json_expr }}, [
+        {%- for key in keys -%}
+            '$.{{ key }}'{{ ", " if not loop.last }}
+        {%- endfor -%}
+    ])
+{%- endmacro %}
+
+{% macro json_extracted_text(column, keys, key) -%}
+    {{ return(adapter.dispatch('json_extracted_text', 'shopsmart_analytics')(column, keys, key)) }}
+{%- endmacro %}
+
+{% macro default__json_extracted_text(column, keys, key) -%}
+    {{ exceptions.raise_compiler_error("json_extracted_text is not implemented for adapter " ~ adapter.type()) }}
+{%- endmacro %}
+
+{# DuckDB lists are indexed from 1 #}
+{% macro duckdb__json_extracted_text(column, keys, key) -%}
+    {{ column }}[{{ keys.index(key) + 1 }}]
 {%- endmacro %}
 
 

@@ -17,6 +17,7 @@
 
 {%- set reload_from = events_files_to_load() if is_incremental() else none -%}
 {%- set load_filter = shopsmart_source_file('events') ~ " >= '" ~ reload_from ~ "'" if reload_from is not none else '1 = 0' -%}
+{%- set payload_keys = ['event_type', 'timestamp', 'item_id', 'quantity', 'order_id', 'status'] -%}
 {%- set loaded_filter = "source_file < '" ~ reload_from ~ "'" if reload_from is not none else '1 = 0' -%}
 
 with
@@ -111,21 +112,37 @@ payload as (
 
 ),
 
+extracted as (
+
+    select
+        *,
+        -- the payload's keys as text, the JSON parsed once
+        {{ json_extract_texts('event_json', payload_keys) }} as payload_values
+
+    from payload
+
+),
+
 parsed as (
 
     select
         *,
-        lower(trim({{ json_extract_text('event_json', 'event_type') }})) as event_type,
-        {{ dbt.safe_cast(json_extract_text('event_json', 'timestamp'), api.Column.translate_type('timestamp')) }}
-            as payload_timestamp,
-        {{ dbt.safe_cast(json_extract_text('event_json', 'item_id'), api.Column.translate_type('bigint')) }}
-            as product_id,
-        {{ dbt.safe_cast(json_extract_text('event_json', 'quantity'), api.Column.translate_type('bigint')) }}
-            as quantity,
-        nullif(trim({{ json_extract_text('event_json', 'order_id') }}), '') as order_id,
-        lower(nullif(trim({{ json_extract_text('event_json', 'status') }}), '')) as checkout_status
+        lower(trim({{ json_extracted_text('payload_values', payload_keys, 'event_type') }})) as event_type,
+        {{ dbt.safe_cast(
+            json_extracted_text('payload_values', payload_keys, 'timestamp'),
+            api.Column.translate_type('timestamp'),
+        ) }} as payload_timestamp,
+        {{ dbt.safe_cast(
+            json_extracted_text('payload_values', payload_keys, 'item_id'), api.Column.translate_type('bigint')
+        ) }} as product_id,
+        {{ dbt.safe_cast(
+            json_extracted_text('payload_values', payload_keys, 'quantity'), api.Column.translate_type('bigint')
+        ) }} as quantity,
+        nullif(trim({{ json_extracted_text('payload_values', payload_keys, 'order_id') }}), '') as order_id,
+        lower(nullif(trim({{ json_extracted_text('payload_values', payload_keys, 'status') }}), ''))
+            as checkout_status
 
-    from payload
+    from extracted
 
 ),
 
