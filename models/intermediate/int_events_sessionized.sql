@@ -101,10 +101,12 @@ numbered as (
 
     select
         *,
-        earlier_session_number + sum(is_session_start) over (
-            partition by customer_id
-            order by event_at, event_id
-            rows between unbounded preceding and current row
+        cast(
+            earlier_session_number + sum(is_session_start) over (
+                partition by customer_id
+                order by event_at, event_id
+                rows between unbounded preceding and current row
+            ) as {{ dbt.type_bigint() }}
         ) as session_number
 
     from session_starts
