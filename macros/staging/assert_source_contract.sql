@@ -59,7 +59,7 @@
         {%- set events_path = var('shopsmart_events_path', env_var('SHOPSMART_EVENTS_PATH', '')) -%}
         {%- set file_name = events_path if table_name == 'events' and events_path else table_name ~ '.' ~ file_format -%}
         {%- set path = data_dir ~ '/' ~ file_name -%}
-        {%- set found = run_query("select count(*) from glob('" ~ path ~ "')").columns[0].values()[0] -%}
+        {%- set found = run_query("select count(*) from glob(" ~ shopsmart_analytics.quoted_text(path) ~ ")").columns[0].values()[0] -%}
         {%- if found == 0 -%}
             {{ exceptions.raise_compiler_error(
                 "Source table " ~ source_name ~ "." ~ table_name ~ ": no file at " ~ path
@@ -90,7 +90,7 @@
             ~ " .csv.gz or .parquet file, got '" ~ path ~ "'."
         ) }}
     {%- endif -%}
-    {%- set found = run_query("select count(*) from glob('" ~ path ~ "')").columns[0].values()[0] -%}
+    {%- set found = run_query("select count(*) from glob(" ~ shopsmart_analytics.quoted_text(path) ~ ")").columns[0].values()[0] -%}
     {%- if found == 0 -%}
         {{ exceptions.raise_compiler_error(
             "Source table " ~ source_name ~ "." ~ table_name ~ ": no file at " ~ path

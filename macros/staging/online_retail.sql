@@ -58,28 +58,6 @@
 {%- endmacro %}
 
 
-{#
-    A whole number written as an integer ('17850', '-6') or as a float with a zero
-    fraction ('17850.0', as CustomerID is exported when the column holds empty
-    values), as a bigint. Null when the text is empty, has a non-zero fraction
-    ('6.5') or is not a number.
-#}
-{% macro online_retail_parse_integer(text_expr) -%}
-    {{ return(adapter.dispatch('online_retail_parse_integer', 'shopsmart_analytics')(text_expr)) }}
-{%- endmacro %}
-
-{% macro default__online_retail_parse_integer(text_expr) -%}
-    {{ exceptions.raise_compiler_error("online_retail_parse_integer is not implemented for adapter " ~ adapter.type()) }}
-{%- endmacro %}
-
-{% macro duckdb__online_retail_parse_integer(text_expr) -%}
-    case
-        when regexp_full_match(trim({{ text_expr }}), '[+-]?[0-9]+(\.0*)?')
-            then try_cast(regexp_extract(trim({{ text_expr }}), '^[+-]?[0-9]+') as bigint)
-    end
-{%- endmacro %}
-
-
 {# True when `text_expr` is one or more digits 0-9 and nothing else; false otherwise, null for null. #}
 {% macro text_is_digits(text_expr) -%}
     {{ return(adapter.dispatch('text_is_digits', 'shopsmart_analytics')(text_expr)) }}

@@ -17,6 +17,9 @@ data set:
 - a day file that was loaded and then disappears fails the next run with a message
   naming the file and pointing to `dbt build --full-refresh`, which then succeeds.
 
+The incremental warehouse reads a folder named `O'Brien shop`: a quote and a space in
+the path reach every file read, glob and load filter, which quote it.
+
 The tests share one incremental warehouse and run in file order (each continues where
 the previous one left off); the builds that do not depend on each other run
 concurrently to keep the module to a few minutes.
@@ -83,8 +86,8 @@ def add_days(data_dir: Path, day_files: list[Path]) -> None:
 
 def csv_rows(files: Path | str) -> int:
     """Rows of a CSV file or glob of files, read as the source reads them."""
-    return duckdb.sql(
-        f"select count(*) from read_csv('{files}', header = true, all_varchar = true)"
+    return duckdb.execute(
+        "select count(*) from read_csv(?, header = true, all_varchar = true)", [str(files)]
     ).fetchone()[0]
 
 
@@ -180,7 +183,8 @@ def shop(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> Shop:
         days=[day for day in day_files if day != spare_day],
         spare_day=spare_day,
         grown_day=grown_day,
-        data_dir=tmp / "data",
+        # a folder name with a quote and a space: every path the SQL reads is quoted
+        data_dir=tmp / "O'Brien shop",
         work_dir=tmp / "build",
         tmp=tmp,
     )

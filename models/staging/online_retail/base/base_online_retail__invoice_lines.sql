@@ -59,10 +59,10 @@ cleaned as (
         upper(nullif(trim(invoice_no_raw), '')) as invoice_no,
         -- stock codes are case-insensitive in this data ('85123a' and '85123A' are one product)
         upper(nullif(trim(stock_code_raw), '')) as product_id,
-        {{ online_retail_parse_integer('customer_id_raw') }} as customer_number,
+        {{ parse_integer('customer_id_raw') }} as customer_number,
         nullif(trim(description_raw), '') as description,
         nullif(trim(country_raw), '') as country,
-        {{ online_retail_parse_integer('quantity_raw') }} as signed_quantity,
+        {{ parse_integer('quantity_raw') }} as signed_quantity,
         {{ dbt.safe_cast('trim(unit_price_raw)', 'numeric(18, 3)') }} as unit_price,
         {{ online_retail_parse_timestamp('invoice_date_raw') }} as invoiced_at,
 

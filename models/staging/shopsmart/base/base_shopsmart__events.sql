@@ -16,9 +16,9 @@
 ) }}
 
 {%- set reload_from = events_files_to_load() if is_incremental() else none -%}
-{%- set load_filter = shopsmart_source_file('events') ~ " >= '" ~ reload_from ~ "'" if reload_from is not none else '1 = 0' -%}
+{%- set load_filter = shopsmart_source_file('events') ~ ' >= ' ~ quoted_text(reload_from) if reload_from is not none else '1 = 0' -%}
 {%- set payload_keys = ['event_type', 'timestamp', 'item_id', 'quantity', 'order_id', 'status'] -%}
-{%- set loaded_filter = "source_file < '" ~ reload_from ~ "'" if reload_from is not none else '1 = 0' -%}
+{%- set loaded_filter = 'source_file < ' ~ quoted_text(reload_from) if reload_from is not none else '1 = 0' -%}
 
 with
 
@@ -42,8 +42,7 @@ customers as (
 -- that more than one row carries without reading the wide rows twice
 source_event_ids as (
 
-    select {{ dbt.safe_cast('trim(cast(event_id as ' ~ dbt.type_string() ~ '))', api.Column.translate_type('bigint')) }}
-        as event_id
+    select {{ parse_integer('cast(event_id as ' ~ dbt.type_string() ~ ')') }} as event_id
 
     from {{ source('shopsmart', 'events') }}
     {% if is_incremental() -%}
@@ -128,16 +127,12 @@ parsed as (
     select
         *,
         lower(trim({{ json_extracted_text('payload_values', payload_keys, 'event_type') }})) as event_type,
-        {{ dbt.safe_cast(
-            json_extracted_text('payload_values', payload_keys, 'timestamp'),
-            api.Column.translate_type('timestamp'),
-        ) }} as payload_timestamp,
-        {{ dbt.safe_cast(
-            json_extracted_text('payload_values', payload_keys, 'item_id'), api.Column.translate_type('bigint')
-        ) }} as product_id,
-        {{ dbt.safe_cast(
-            json_extracted_text('payload_values', payload_keys, 'quantity'), api.Column.translate_type('bigint')
-        ) }} as quantity,
+        {{ parse_timestamp_utc(json_extracted_text('payload_values', payload_keys, 'timestamp')) }}
+            as payload_timestamp,
+        nullif(trim({{ json_extracted_text('payload_values', payload_keys, 'item_id') }}), '') as item_id_text,
+        {{ parse_integer(json_extracted_text('payload_values', payload_keys, 'item_id')) }} as product_id,
+        nullif(trim({{ json_extracted_text('payload_values', payload_keys, 'quantity') }}), '') as quantity_text,
+        {{ parse_integer(json_extracted_text('payload_values', payload_keys, 'quantity')) }} as quantity,
         nullif(trim({{ json_extracted_text('payload_values', payload_keys, 'order_id') }}), '') as order_id,
         lower(nullif(trim({{ json_extracted_text('payload_values', payload_keys, 'status') }}), ''))
             as checkout_status
@@ -151,13 +146,14 @@ cleaned as (
     select
         *,
 
-        {{ dbt.safe_cast('trim(event_id_raw)', api.Column.translate_type('bigint')) }} as event_id,
+        {{ parse_integer('event_id_raw') }} as event_id,
         nullif(trim(customer_id_raw), '') as customer_id,
-        -- the column is authoritative; the payload's timestamp fills it when it is empty
-        coalesce(
-            {{ dbt.safe_cast('trim(event_timestamp_raw)', api.Column.translate_type('timestamp')) }},
-            payload_timestamp
-        ) as event_at
+        -- the column is authoritative; the payload's timestamp fills it only when it is
+        -- empty: an unreadable event_timestamp is rejected (invalid_timestamp), not replaced
+        case
+            when nullif(trim(event_timestamp_raw), '') is null then payload_timestamp
+            else {{ parse_timestamp_utc('event_timestamp_raw') }}
+        end as event_at
 
     from parsed
 
@@ -178,8 +174,10 @@ row_checked as (
                 then 'unknown_event_type'
             when event_at is null then 'invalid_timestamp'
             when event_at > {{ latest_valid_timestamp() }} then 'future_timestamp'
-            when event_type in ('add_to_cart', 'remove_from_cart') and product_id is null
+            when event_type in ('add_to_cart', 'remove_from_cart') and item_id_text is null
                 then 'missing_item_id'
+            when item_id_text is not null and product_id is null then 'invalid_item_id'
+            when quantity_text is not null and quantity is null then 'invalid_quantity'
             when event_type = 'checkout' and order_id is null then 'missing_order_id'
         end as row_check_reason
 

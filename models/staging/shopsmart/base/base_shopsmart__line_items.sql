@@ -38,10 +38,10 @@ cleaned as (
     select
         *,
 
-        {{ dbt.safe_cast('trim(line_item_id_raw)', api.Column.translate_type('bigint')) }} as line_item_id,
+        {{ parse_integer('line_item_id_raw') }} as line_item_id,
         nullif(trim(order_id_raw), '') as order_id,
-        {{ dbt.safe_cast('trim(product_id_raw)', api.Column.translate_type('bigint')) }} as product_id,
-        {{ dbt.safe_cast('trim(quantity_raw)', api.Column.translate_type('bigint')) }} as quantity
+        {{ parse_integer('product_id_raw') }} as product_id,
+        {{ parse_integer('quantity_raw') }} as quantity
 
     from raw_text
 

@@ -35,7 +35,7 @@ cleaned as (
         nullif(trim(order_id_raw), '') as order_id,
         nullif(trim(customer_id_raw), '') as customer_id,
         lower(nullif(trim(status_raw), '')) as status,
-        {{ dbt.safe_cast('trim(checked_out_at_raw)', api.Column.translate_type('timestamp')) }} as checked_out_at
+        {{ parse_timestamp_utc('checked_out_at_raw') }} as checked_out_at
 
     from raw_text
 

@@ -25,9 +25,10 @@ cleaned as (
     select
         *,
 
-        {{ dbt.safe_cast('trim(product_id_raw)', api.Column.translate_type('bigint')) }} as product_id,
+        {{ parse_integer('product_id_raw') }} as product_id,
         nullif(trim(product_name_raw), '') as product_name,
-        {{ dbt.safe_cast('trim(price_raw)', 'numeric(18, 2)') }} as price
+        -- prices are kept to the cent: a price with more decimals is rejected, not rounded
+        {{ parse_decimal('price_raw', 2) }} as price
 
     from raw_text
 
@@ -40,7 +41,14 @@ row_checked as (
         case
             when nullif(trim(product_id_raw), '') is null then 'null_product_id'
             when product_id is null then 'invalid_product_id'
-            when price is null or price < 0 then 'invalid_price'
+            -- a price that is not a plain number of cents says what it is instead
+            when price is null then case {{ decimal_text_shape('price_raw') }}
+                when 'decimal' then 'excess_price_decimals'
+                when 'thousands_separator' then 'price_with_thousands_separator'
+                when 'currency_symbol' then 'price_with_currency_symbol'
+                else 'invalid_price'
+            end
+            when price < 0 then 'invalid_price'
         end as row_check_reason
 
     from cleaned
