@@ -20,6 +20,13 @@
             {%- set probe = run_query('select * from ' ~ source(source_name, table_name) ~ ' limit 0') -%}
             {%- set found = probe.column_names | map('lower') | list -%}
             {%- set missing = expected | reject('in', found) | list -%}
+            {#- a CSV file of 0 bytes reads as one column that DuckDB names column0 -#}
+            {%- if found == ['column0'] -%}
+                {{ exceptions.raise_compiler_error(
+                    "Source table " ~ source_name ~ "." ~ table_name ~ " is empty: its file has no"
+                    ~ " header line (0 bytes). Expected columns: " ~ expected | join(', ') ~ "."
+                ) }}
+            {%- endif -%}
             {%- if missing -%}
                 {{ exceptions.raise_compiler_error(
                     "Source table " ~ source_name ~ "." ~ table_name ~ " is missing column(s): "

@@ -83,6 +83,15 @@ def test_empty_source_names_the_table(tmp_path: Path) -> None:
     assert "Source table shopsmart.orders is empty" in run.output
 
 
+def test_zero_byte_file_is_called_empty(tmp_path: Path) -> None:
+    data_dir = export_sample(tmp_path / "export", "csv")
+    (data_dir / "orders.csv").write_bytes(b"")
+    run = run_orders_staging(data_dir, tmp_path / "build")
+    assert run.returncode != 0
+    assert "Source table shopsmart.orders is empty: its file has no header line (0 bytes)." in run.output
+    assert "column0" not in run.output
+
+
 def test_unknown_file_format_is_refused(tmp_path: Path) -> None:
     data_dir = export_sample(tmp_path / "export", "csv")
     run = dbt(
