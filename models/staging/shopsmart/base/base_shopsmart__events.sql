@@ -15,9 +15,10 @@
     on_schema_change='fail',
 ) }}
 
+{#- the payload keys read from event_data, in the order of payload_values -#}
+{%- set payload_keys = ['event_type', 'timestamp', 'item_id', 'quantity', 'order_id', 'status'] -%}
 {%- set reload_from = events_files_to_load() if is_incremental() else none -%}
 {%- set load_filter = shopsmart_source_file('events') ~ ' >= ' ~ quoted_text(reload_from) if reload_from is not none else '1 = 0' -%}
-{%- set payload_keys = ['event_type', 'timestamp', 'item_id', 'quantity', 'order_id', 'status'] -%}
 {%- set loaded_filter = 'source_file < ' ~ quoted_text(reload_from) if reload_from is not none else '1 = 0' -%}
 
 with
