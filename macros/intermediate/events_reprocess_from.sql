@@ -1,11 +1,14 @@
 {#
-    The incremental run of int_events_sessionized: the earliest event_at among the
-    events loaded into staging since its last run (a later loaded_at than any it
-    holds), however old they are, as a timestamp literal; none when no event was
-    loaded since. The run deletes and rebuilds its events from that instant on,
-    continuing each customer's session numbering after their last earlier event,
-    so that a session that crosses the boundary of a load is stitched as in a full
-    refresh. Runs only while executing an incremental run of the model.
+    The incremental run of an event model (int_events_sessionized and the session
+    summaries built from it, each with a loaded_at column): the earliest event_at
+    among the events loaded into staging since its last run (a later loaded_at than
+    any it holds), however old they are, as a timestamp literal; none when no event
+    was loaded since (all of them when the model holds no rows). int_events_sessionized
+    deletes and rebuilds its events from that instant on, continuing each customer's
+    session numbering after their last earlier event, so that a session that crosses
+    the boundary of a load is stitched as in a full refresh; the session summaries
+    rebuild every session with an event from then on. Runs only while executing an
+    incremental run of the model.
 #}
 {% macro events_reprocess_from() -%}
     {%- if not execute -%}
@@ -16,7 +19,9 @@
 
         from {{ ref('int_events_conformed') }}
 
-        where loaded_at > (select max(loaded_at) from {{ this }})
+        where
+            loaded_at > (select max(loaded_at) from {{ this }})
+            or not exists (select 1 from {{ this }})
     {%- endset -%}
     {%- set reprocess_from = run_query(query).columns[0].values()[0] -%}
     {{ return(none if reprocess_from is none else "cast('" ~ reprocess_from ~ "' as "
@@ -25,14 +30,24 @@
 
 
 {#
-    Pre-hook of int_events_sessionized: in an incremental run, deletes its events
-    from events_reprocess_from() on, which the run then inserts again.
+    Pre-hook of the incremental event models (int_events_sessionized and the
+    session summaries built from it): in an incremental run, deletes the rows from
+    events_reprocess_from() on, which the run then inserts again. A row is deleted
+    when any of `columns` is at or after that instant, or, with `sessions_from` (a
+    relation of sessionized events), when its session has an event from then on.
 #}
-{% macro delete_events_to_reprocess() -%}
+{% macro delete_events_to_reprocess(columns=['event_at'], sessions_from=none) -%}
     {%- if is_incremental() -%}
         {%- set reprocess_from = events_reprocess_from() -%}
         {%- if reprocess_from is not none -%}
-            delete from {{ this }} where event_at >= {{ reprocess_from }}
+            delete from {{ this }}
+            where
+            {%- for column in columns %}
+                {{ column }} >= {{ reprocess_from }}{{ ' or' if not loop.last }}
+            {%- endfor %}
+            {%- if sessions_from is not none %}
+                or session_id in (select session_id from {{ sessions_from }} where event_at >= {{ reprocess_from }})
+            {%- endif -%}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}

@@ -1,8 +1,33 @@
+-- depends_on: {{ ref('int_events_conformed') }}
+{# macro events_reprocess_from reads the conformed events' load times #}
+{#-
+    Incremental: a run deletes (pre-hook) and summarizes again the cart activity of
+    every session with an event at or after the earliest event loaded since its last
+    run (macro events_reprocess_from), from all the session's events, and deletes
+    the rows of sessions that lie wholly after that instant; the other rows are kept.
+-#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_events_to_reprocess(
+        columns=['first_added_at', 'first_removed_at'], sessions_from=ref('int_events_sessionized')
+    ) }}",
+) }}
+{%- set reprocess_from = events_reprocess_from() if is_incremental() else none %}
+
 with
 
 sessionized_events as (
 
     select * from {{ ref('int_events_sessionized') }}
+    {% if is_incremental() -%}
+        -- every event of the sessions to summarize again; none when nothing was loaded
+        where session_id in (
+            select session_id from {{ ref('int_events_sessionized') }}
+            where {{ 'event_at >= ' ~ reprocess_from if reprocess_from is not none else '1 = 0' }}
+        )
+    {%- endif %}
 
 ),
 
@@ -17,7 +42,8 @@ cart_events as (
         event_type = 'remove_from_cart' as is_remove,
         quantity,
 
-        event_at
+        event_at,
+        loaded_at
 
     from sessionized_events
 
@@ -38,7 +64,8 @@ final as (
         cast(coalesce(sum(case when is_remove then quantity end), 0) as {{ dbt.type_bigint() }}) as units_removed,
 
         min(case when is_add then event_at end) as first_added_at,
-        min(case when is_remove then event_at end) as first_removed_at
+        min(case when is_remove then event_at end) as first_removed_at,
+        max(loaded_at) as loaded_at
 
     from cart_events
 

@@ -1,8 +1,31 @@
+-- depends_on: {{ ref('int_events_conformed') }}
+{# macro events_reprocess_from reads the conformed events' load times #}
+{#-
+    Incremental: a run deletes (pre-hook) and summarizes again every session with
+    an event at or after the earliest event loaded since its last run (macro
+    events_reprocess_from), from all the session's events; the other sessions are
+    kept as they are.
+-#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_events_to_reprocess(columns=['ended_at']) }}",
+) }}
+{%- set reprocess_from = events_reprocess_from() if is_incremental() else none %}
+
 with
 
 sessionized_events as (
 
     select * from {{ ref('int_events_sessionized') }}
+    {% if is_incremental() -%}
+        -- every event of the sessions to summarize again; none when nothing was loaded
+        where session_id in (
+            select session_id from {{ ref('int_events_sessionized') }}
+            where {{ 'event_at >= ' ~ reprocess_from if reprocess_from is not none else '1 = 0' }}
+        )
+    {%- endif %}
 
 ),
 
@@ -31,7 +54,8 @@ sessions as (
         {{ dbt.bool_or('is_successful_checkout') }} as has_successful_checkout,
 
         min(event_at) as started_at,
-        max(event_at) as ended_at
+        max(event_at) as ended_at,
+        max(loaded_at) as loaded_at
 
     from flagged_events
 
@@ -70,7 +94,8 @@ final as (
         has_successful_checkout,
 
         started_at,
-        ended_at
+        ended_at,
+        loaded_at
 
     from durations
 

@@ -3,9 +3,11 @@
 A shop exports its web events as one file per day (`events/YYYY-MM-DD.csv`) and runs
 `dbt build` after each export. `staging.base_shopsmart__events` then loads only the
 day files that are new or whose row count changed (with every file sorting after the
-first of them), and `intermediate.int_events_sessionized` rebuilds only from the
+first of them), `intermediate.int_events_sessionized` rebuilds only from the
 earliest event loaded since its last run, continuing each customer's session
-numbering. Those shortcuts are correct only if the warehouse they leave is exactly the
+numbering, and the session summaries built from it (`int_sessions_summarized`,
+`int_cart_products_summarized`) summarize again only the sessions with events from
+then on. Those shortcuts are correct only if the warehouse they leave is exactly the
 one a full build of the same files gives; this module checks that on one generated
 data set:
 
@@ -48,7 +50,12 @@ REQUIRED_RELATIONS = {
     "audit.reconciliation",
 }
 # loaded_at is the start time of the run that loaded the row: it differs by design
-EVENT_RELATIONS = ["intermediate.int_events_sessionized", "staging.stg_shopsmart__events"]
+EVENT_RELATIONS = [
+    "intermediate.int_events_sessionized",
+    "intermediate.int_sessions_summarized",
+    "intermediate.int_cart_products_summarized",
+    "staging.stg_shopsmart__events",
+]
 
 
 def build(work_dir: Path, data_dir: Path, *args: str) -> DbtRun:
@@ -227,7 +234,12 @@ def test_daily_incremental_loads_equal_a_full_build(shop: Shop, reference: Futur
     assert_reconciled(last, shop.data_dir)
 
     # the later runs were incremental: rows loaded by earlier runs kept their load time
-    for model in ["staging.base_shopsmart__events", "intermediate.int_events_sessionized"]:
+    for model in [
+        "staging.base_shopsmart__events",
+        "intermediate.int_events_sessionized",
+        "intermediate.int_sessions_summarized",
+        "intermediate.int_cart_products_summarized",
+    ]:
         assert f"incremental model {model}" in last.output, model
     # (each of the four runs loaded only the new day files, so one load time per run)
     load_times = last.query("select count(distinct loaded_at) from staging.base_shopsmart__events")[0][0]
