@@ -10,7 +10,7 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',
-    pre_hook="{{ delete_events_to_reprocess(columns=['ended_at']) }}",
+    pre_hook="{{ delete_events_to_reprocess(columns=['ended_at'], sessions_from=ref('int_events_sessionized')) }}",
 ) }}
 {%- set reprocess_from = events_reprocess_from() if is_incremental() else none %}
 

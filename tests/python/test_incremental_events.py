@@ -12,8 +12,10 @@ one a full build of the same files gives; this module checks that on one generat
 data set:
 
 - loading the days in four runs (about half, then 1 day, 2 days, the rest) gives the
-  same marts, audit tables, sessionized events and staged events as one build of all
-  the days, and the later runs really were incremental (rows keep their load time);
+  same marts, audit tables, sessionized events, session summaries and staged events
+  as one build of all the days, and the later runs really were incremental (rows keep
+  their load time); the first day of the second run carries one event that continues
+  a customer's last session of the first run, so a session crosses a load boundary;
 - a day file that grows after it was loaded (the day's export re-run later with more
   rows) is reloaded, and the result equals a full build of the grown files;
 - a day file that was loaded and then disappears fails the next run with a message
@@ -29,10 +31,13 @@ concurrently to keep the module to a few minutes.
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import duckdb
@@ -144,6 +149,7 @@ class Shop:
 
     generated: Path
     days: list[Path]
+    first_run: int  # the days of the first run: days[:first_run]
     spare_day: Path
     grown_day: Path
     data_dir: Path
@@ -176,6 +182,43 @@ def executor() -> Iterator[ThreadPoolExecutor]:
         yield pool
 
 
+def with_session_continued(first_run_days: list[Path], day: Path, out_dir: Path) -> Path:
+    """A copy of `day` with one more visit, 10 minutes after the last event of the first run.
+
+    Loaded by the next run, it continues the session of that event (the timeout is 30
+    minutes), which began in the first run: its summary must be rebuilt, not duplicated.
+    """
+    # the latest well-formed event of a known customer (the generator adds defects)
+    customer_id, last_at = duckdb.execute(
+        """
+        select events.customer_id, try_cast(events.event_timestamp as timestamp) as event_at
+        from read_csv(?, header = true, all_varchar = true) as events
+        inner join read_csv(?, header = true, all_varchar = true) as customers
+            on events.customer_id = customers.customer_id
+        where
+            json_valid(events.event_data)
+            and (events.event_data ->> 'event_type') = 'visit'
+            and event_at < current_date
+        order by event_at desc, events.event_id
+        limit 1
+        """,
+        [[str(file) for file in first_run_days], str(day.parents[1] / "customers.csv")],
+    ).fetchone()
+    event_id = duckdb.execute(
+        "select max(try_cast(event_id as bigint)) + 1 from read_csv(?, header = true, all_varchar = true)",
+        [str(day.parent / "*.csv")],
+    ).fetchone()[0]
+    continued_at = (last_at + timedelta(minutes=10)).isoformat(sep=" ")
+    copy = out_dir / day.name
+    text = day.read_text()
+    with copy.open("w", newline="") as out:
+        out.write(text if text.endswith("\n") else text + "\n")
+        csv.writer(out, lineterminator="\n").writerow(
+            [event_id, customer_id, json.dumps({"event_type": "visit"}), continued_at]
+        )
+    return copy
+
+
 @pytest.fixture(scope="module")
 def shop(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> Shop:
     day_files = sorted((generated / "events").glob("*.csv"))
@@ -184,10 +227,15 @@ def shop(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> Shop:
     # rows to the day with events before it (a day without events is a header-only file)
     with_events = [day for day in day_files if csv_rows(day) > 0]
     spare_day, grown_day = with_events[-1], with_events[-2]
+    days = [day for day in day_files if day != spare_day]
+    first_run = len(days) // 2
     tmp = tmp_path_factory.mktemp("incremental")
+    (tmp / "crafted").mkdir()
+    days[first_run] = with_session_continued(days[:first_run], days[first_run], tmp / "crafted")
     return Shop(
         generated=generated,
-        days=[day for day in day_files if day != spare_day],
+        days=days,
+        first_run=first_run,
         spare_day=spare_day,
         grown_day=grown_day,
         # a folder name with a quote and a space: every path the SQL reads is quoted
@@ -219,10 +267,9 @@ def in_parallel(executor: ThreadPoolExecutor, *calls: Callable[[], DbtRun]) -> l
 
 
 def test_daily_incremental_loads_equal_a_full_build(shop: Shop, reference: Future[DbtRun]) -> None:
-    half = len(shop.days) // 2
-    make_data_dir(shop.data_dir, shop.generated, shop.days[:half])
+    make_data_dir(shop.data_dir, shop.generated, shop.days[:shop.first_run])
     assert_ok(shop.build())  # the first run: a full build, beside the reference build
-    rest = shop.days[half:]
+    rest = shop.days[shop.first_run:]
     for batch in [rest[:1], rest[1:3], rest[3:]]:
         assert batch
         add_days(shop.data_dir, batch)
@@ -232,6 +279,14 @@ def test_daily_incremental_loads_equal_a_full_build(shop: Shop, reference: Futur
     reference_run = assert_ok(reference.result())
     assert_same_warehouse(last, reference_run)
     assert_reconciled(last, shop.data_dir)
+
+    # the crafted visit joined a session that began in the first run
+    loads_of_session = last.query(
+        "select count(distinct loaded_at) from intermediate.int_events_sessionized where session_id = "
+        "(select session_id from intermediate.int_events_sessionized "
+        "where event_id = (select max(event_id) from intermediate.int_events_sessionized))"
+    )[0][0]
+    assert loads_of_session == 2
 
     # the later runs were incremental: rows loaded by earlier runs kept their load time
     for model in [
