@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 # The test suite builds into its own DuckDB file, leaving shopsmart.duckdb alone.
 TEST_DB := target/test.duckdb
 
-.PHONY: build test lint dbt-test pytest chromium docs conventions export semantic report sample lock clean
+.PHONY: build daily test lint dbt-test pytest chromium docs conventions export semantic report sample lock clean
 
 $(INSTALLED): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ $(INSTALLED): requirements.lock pyproject.toml
 build: $(INSTALLED)
 	$(BIN)/dbt build
 	$(BIN)/shopsmart-export-marts
+
+## daily: after new source files arrive, build only what reads a table written since the last
+## daily build (dbt source freshness, then dbt build --select source_status:fresher+); the first run builds everything
+daily: $(INSTALLED)
+	scripts/build_daily.sh
 
 ## export: write every mart of shopsmart.duckdb to exports/<schema>/<mart>.parquet, each file replaced atomically
 export: $(INSTALLED)

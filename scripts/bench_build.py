@@ -13,14 +13,17 @@ For each number of customers, in one run on the same machine:
    SHOPSMART_EVENTS_PATH='events/*.parquet') into a new warehouse in the
    temporary directory:
    - `dbt parse --no-partial-parse` (wall);
-   - the full `dbt build` (wall, peak RSS of the dbt process, slowest nodes);
+   - the full `dbt build` (wall, peak RSS of the dbt process, slowest nodes), then
+     recorded as the daily build's starting point (scripts/build_daily.sh --record);
    - `dbt test` alone and `dbt run --full-refresh` alone (wall);
    - the floor: two hand-written queries run with the duckdb package dbt uses, each
      as `create table ... as` in a new DuckDB file with the same memory limit
      (per-customer RFM from the raw Parquet files; every event's JSON parsed into
      typed columns);
-   - the incremental run: the held-out day added, `dbt build` again (wall, peak RSS,
-     share of the full build, slowest nodes);
+   - the incremental run: the held-out day copied in (a new file, as an export
+     arrives), then the daily build, scripts/build_daily.sh (`dbt source freshness`,
+     then `dbt build` of what reads a source written since the recorded build;
+     wall, peak RSS, share of the full build, slowest nodes);
 
 and prints a markdown table with a row per size, the slowest nodes per size, and the
 targets (checked, not asserted). dbt's output goes to log files in the temporary
@@ -54,6 +57,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 BIN_DIR = Path(sys.executable).parent
 DBT = BIN_DIR / "dbt"
 GENERATE = BIN_DIR / "shopsmart-generate"
+DAILY = PROJECT_DIR / "scripts" / "build_daily.sh"
 DEFAULT_CACHE = PROJECT_DIR / ".bench_cache"
 TABLES = ("customers", "orders", "line_items", "products")
 MARKER = ".complete"
@@ -177,6 +181,9 @@ def dbt_environment(data: Path, work_dir: Path, memory_limit: str | None) -> dic
         # DuckDB's spill folder, else target/duckdb_spill of the repository (profiles.yml)
         SHOPSMART_DUCKDB_TEMP_DIRECTORY=str(work_dir / "duckdb_spill"),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        # dbt's own folders, for dbt and for scripts/build_daily.sh
+        DBT_TARGET_PATH=str(work_dir / "target"),
+        DBT_LOG_PATH=str(work_dir / "logs"),
     )
     if memory_limit:
         env["SHOPSMART_DUCKDB_MEMORY_LIMIT"] = memory_limit
@@ -184,16 +191,23 @@ def dbt_environment(data: Path, work_dir: Path, memory_limit: str | None) -> dic
 
 
 def run_dbt(arguments: list[str], env: dict[str, str], work_dir: Path, label: str) -> DbtRun:
-    """Run one dbt command with its output in work_dir/<label>.log; exit with the log's tail on failure.
+    """Run one dbt command (`dbt <arguments>`); see run_command."""
+    return run_command([str(DBT), *arguments], env, work_dir, label)
 
-    The peak RSS is the command's own (os.wait4 on its pid), not the running maximum
-    over every child of this process that RUSAGE_CHILDREN gives.
+
+def run_daily(arguments: list[str], env: dict[str, str], work_dir: Path, label: str) -> DbtRun:
+    """Run the daily build, scripts/build_daily.sh <arguments>; see run_command."""
+    return run_command([str(DAILY), *arguments], env, work_dir, label)
+
+
+def run_command(command: list[str], env: dict[str, str], work_dir: Path, label: str) -> DbtRun:
+    """Run one command with its output in work_dir/<label>.log; exit with the log's tail on failure.
+
+    The peak RSS is the command's own (os.wait4 on its pid: the largest of the process
+    and the children it waited for), not the running maximum over every child of this
+    process that RUSAGE_CHILDREN gives.
     """
     log = work_dir / f"{label}.log"
-    command = [
-        str(DBT), *arguments,
-        "--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs"),
-    ]
     with log.open("w") as output:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=output, stderr=subprocess.STDOUT)
@@ -207,7 +221,7 @@ def run_dbt(arguments: list[str], env: dict[str, str], work_dir: Path, label: st
     process.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4, not by Popen
     if process.returncode != 0:
         tail = log.read_text(errors="replace")[-LOG_TAIL_CHARS:]
-        sys.exit(f"`dbt {' '.join(arguments)}` failed (exit {process.returncode}), log {log}:\n{tail}")
+        sys.exit(f"`{' '.join(command)}` failed (exit {process.returncode}), log {log}:\n{tail}")
     print(f"  {label:<24} {seconds:7.1f} s  {usage.ru_maxrss / GIB_IN_KIB:5.2f} GiB", flush=True)
     return DbtRun(seconds, usage.ru_maxrss)
 
@@ -369,6 +383,9 @@ def bench_size(
     figures["parse_s"] = run_dbt(["parse", "--no-partial-parse"], env, work_dir, "parse").seconds
     build = run_dbt(["build"], env, work_dir, "build")
     build_nodes = run_results(work_dir)
+    if incremental:
+        # the record the daily build compares the sources' freshness with
+        run_daily(["--record"], env, work_dir, "record the build")
     figures.update(build_s=build.seconds, peak_rss_gib=build.peak_rss_gib, build_nodes=len(build_nodes))
     figures["build_slowest"] = slowest(build_nodes, 10)
     figures["customer_rfm_s"] = execution_time(build_nodes, "customer_rfm")
@@ -386,9 +403,10 @@ def bench_size(
     )
 
     if incremental:
+        # the day's export arrives: copied, so that its modification time is now
         for day_file in held_out:
-            (data / "events" / day_file.name).symlink_to(day_file)
-        day = run_dbt(["build"], env, work_dir, f"incremental {held_out[0].stem}")
+            shutil.copy(day_file, data / "events" / day_file.name)
+        day = run_daily([], env, work_dir, f"daily build {held_out[0].stem}")
         figures.update(
             incremental_s=day.seconds,
             incremental_peak_rss_gib=day.peak_rss_gib,

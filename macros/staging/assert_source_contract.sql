@@ -63,9 +63,7 @@
             ) }}
         {%- endif -%}
         {#- the events may be a glob of daily files (var shopsmart_events_path) -#}
-        {%- set events_path = var('shopsmart_events_path', env_var('SHOPSMART_EVENTS_PATH', '')) -%}
-        {%- set file_name = events_path if table_name == 'events' and events_path else table_name ~ '.' ~ file_format -%}
-        {%- set path = data_dir ~ '/' ~ file_name -%}
+        {%- set path = shopsmart_analytics.shopsmart_source_path(table_name) -%}
         {%- set found = run_query("select count(*) from glob(" ~ shopsmart_analytics.quoted_text(path) ~ ")").columns[0].values()[0] -%}
         {%- if found == 0 -%}
             {{ exceptions.raise_compiler_error(

@@ -32,33 +32,87 @@ class DbtRun:
         )[0]
 
 
-def dbt(command: str, work_dir: Path, env: dict[str, str] | None = None, *args: str) -> DbtRun:
-    """Run `dbt <command>` on the project with its warehouse, target and logs in work_dir."""
-    work_dir.mkdir(parents=True, exist_ok=True)
-    database = work_dir / "warehouse.duckdb"
+def run_environment(work_dir: Path, env: dict[str, str] | None) -> dict[str, str]:
+    """The environment of a dbt command whose warehouse, spill folder, target and logs are in work_dir."""
     # The source switch comes only from `env`, never from the caller's shell.
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("SHOPSMART_")}
-    run_env = {
+    return {
         **inherited,
-        "SHOPSMART_DUCKDB_PATH": str(database),
+        "SHOPSMART_DUCKDB_PATH": str(work_dir / "warehouse.duckdb"),
         # DuckDB spills beside the build, not into the project's target/
         "SHOPSMART_DUCKDB_TEMP_DIRECTORY": str(work_dir / "duckdb_spill"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_TARGET_PATH": str(work_dir / "target"),
+        "DBT_LOG_PATH": str(work_dir / "logs"),
         **(env or {}),
     }
+
+
+def run(command: list[str], work_dir: Path, env: dict[str, str] | None = None) -> DbtRun:
+    """Run a command of the project (dbt or one of its scripts) with its warehouse etc. in work_dir."""
+    work_dir.mkdir(parents=True, exist_ok=True)
     completed = subprocess.run(
-        [
-            str(DBT), command,
-            "--project-dir", str(PROJECT_DIR),
-            "--profiles-dir", str(PROJECT_DIR),
-            "--target-path", str(work_dir / "target"),
-            "--log-path", str(work_dir / "logs"),
-            *args,
-        ],
+        command,
         cwd=PROJECT_DIR,
-        env=run_env,
+        env=run_environment(work_dir, env),
         capture_output=True,
         text=True,
         check=False,
     )
-    return DbtRun(completed.returncode, completed.stdout + completed.stderr, database)
+    return DbtRun(completed.returncode, completed.stdout + completed.stderr, work_dir / "warehouse.duckdb")
+
+
+def dbt(command: str, work_dir: Path, env: dict[str, str] | None = None, *args: str) -> DbtRun:
+    """Run `dbt <command>` on the project with its warehouse, target and logs in work_dir."""
+    return run(
+        [str(DBT), command, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR), *args],
+        work_dir,
+        env,
+    )
+
+
+REQUIRED_RELATIONS = {
+    "marts.customer_segments",
+    "marts.funnel_sessions",
+    "marts.customer_rfm",
+    "audit.quarantine",
+    "audit.reconciliation",
+}
+# The relations assert_same_warehouse compares beside every mart and audit table.
+# loaded_at is the start time of the run that loaded the row: it differs by design.
+EVENT_RELATIONS = [
+    "intermediate.int_events_sessionized",
+    "intermediate.int_sessions_summarized",
+    "intermediate.int_cart_products_summarized",
+    "staging.stg_shopsmart__events",
+]
+
+
+def mart_and_audit_relations(run: DbtRun) -> list[str]:
+    relations = [
+        row[0]
+        for row in run.query(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_schema in ('marts', 'audit') and table_type in ('BASE TABLE', 'VIEW') "
+            "order by 1"
+        )
+    ]
+    assert relations, "the reference warehouse has no marts or audit relations"
+    assert REQUIRED_RELATIONS <= set(relations), REQUIRED_RELATIONS - set(relations)
+    return relations
+
+
+def fingerprints(run: DbtRun, relations: list[str]) -> dict[str, tuple[int, str]]:
+    prints = {relation: run.fingerprint(relation) for relation in relations}
+    for relation in EVENT_RELATIONS:
+        prints[relation] = run.fingerprint(f"(select * exclude (loaded_at) from {relation})")
+    return prints
+
+
+def assert_same_warehouse(actual: DbtRun, expected: DbtRun) -> None:
+    """Every mart, the audit tables and the event models hold the same rows in both warehouses."""
+    relations = mart_and_audit_relations(expected)
+    actual_prints = fingerprints(actual, relations)
+    expected_prints = fingerprints(expected, relations)
+    differing = [r for r in expected_prints if actual_prints[r] != expected_prints[r]]
+    assert not differing, {r: (actual_prints[r], expected_prints[r]) for r in differing}

@@ -43,24 +43,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dbt_project import DbtRun, dbt
+from dbt_project import DbtRun, assert_same_warehouse, dbt
 
 TABLE_FILES = ["customers.csv", "orders.csv", "line_items.csv", "products.csv"]
 EVENTS_GLOB = "events/*.csv"
-REQUIRED_RELATIONS = {
-    "marts.customer_segments",
-    "marts.funnel_sessions",
-    "marts.customer_rfm",
-    "audit.quarantine",
-    "audit.reconciliation",
-}
-# loaded_at is the start time of the run that loaded the row: it differs by design
-EVENT_RELATIONS = [
-    "intermediate.int_events_sessionized",
-    "intermediate.int_sessions_summarized",
-    "intermediate.int_cart_products_summarized",
-    "staging.stg_shopsmart__events",
-]
 
 
 def build(work_dir: Path, data_dir: Path, *args: str) -> DbtRun:
@@ -106,35 +92,6 @@ def csv_rows(files: Path | str) -> int:
 def event_rows(data_dir: Path) -> int:
     """Rows of all the day files in data_dir."""
     return csv_rows(f"{data_dir}/{EVENTS_GLOB}")
-
-
-def mart_and_audit_relations(run: DbtRun) -> list[str]:
-    relations = [
-        row[0]
-        for row in run.query(
-            "select table_schema || '.' || table_name from information_schema.tables "
-            "where table_schema in ('marts', 'audit') and table_type in ('BASE TABLE', 'VIEW') "
-            "order by 1"
-        )
-    ]
-    assert relations, "the reference warehouse has no marts or audit relations"
-    assert REQUIRED_RELATIONS <= set(relations), REQUIRED_RELATIONS - set(relations)
-    return relations
-
-
-def fingerprints(run: DbtRun, relations: list[str]) -> dict[str, tuple[int, str]]:
-    prints = {relation: run.fingerprint(relation) for relation in relations}
-    for relation in EVENT_RELATIONS:
-        prints[relation] = run.fingerprint(f"(select * exclude (loaded_at) from {relation})")
-    return prints
-
-
-def assert_same_warehouse(actual: DbtRun, expected: DbtRun) -> None:
-    relations = mart_and_audit_relations(expected)
-    actual_prints = fingerprints(actual, relations)
-    expected_prints = fingerprints(expected, relations)
-    differing = [r for r in expected_prints if actual_prints[r] != expected_prints[r]]
-    assert not differing, {r: (actual_prints[r], expected_prints[r]) for r in differing}
 
 
 def assert_reconciled(run: DbtRun, data_dir: Path) -> None:

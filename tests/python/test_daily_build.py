@@ -1,0 +1,109 @@
+"""The daily build (scripts/build_daily.sh) builds what reads new files, and gives a full build's warehouse.
+
+A shop's daily job runs the script after the day's export: `dbt source freshness`
+records when each table's files were last written, and `dbt build --select
+source_status:fresher+ state:modified+` builds only what reads a table written since
+the last recorded build. On one small generated shop (events as daily CSV files,
+copied so that each file's modification time is when it arrived), this module checks:
+
+- the first run, with no record, builds everything but the unit tests;
+- after a new day file arrives, the next run builds the event models and what reads
+  them, not the orders, line items, customers or products chains, and its marts, audit
+  tables and event models equal a full `dbt build` of the same files;
+- a run with nothing new builds nothing; an orders file written again (same rows)
+  rebuilds the orders chain.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dbt_project import PROJECT_DIR, DbtRun, assert_same_warehouse, dbt, run
+
+SCRIPT = PROJECT_DIR / "scripts" / "build_daily.sh"
+TABLE_FILES = ["customers.csv", "orders.csv", "line_items.csv", "products.csv"]
+
+
+def shop_env(data_dir: Path) -> dict[str, str]:
+    return {
+        "SHOPSMART_DATA_DIR": str(data_dir),
+        "SHOPSMART_EVENTS_PATH": "events/*.csv",
+        "SHOPSMART_FILE_FORMAT": "csv",
+    }
+
+
+def daily(work_dir: Path, data_dir: Path) -> DbtRun:
+    completed = run([str(SCRIPT)], work_dir, shop_env(data_dir))
+    assert completed.returncode == 0, completed.output[-5000:]
+    return completed
+
+
+def built_nodes(work_dir: Path) -> dict[str, str]:
+    """The nodes the last dbt command ran, by resource type and name: {name: resource type}."""
+    results = json.loads((work_dir / "target" / "run_results.json").read_text())["results"]
+    return {result["unique_id"].split(".")[-1]: result["unique_id"].split(".")[0] for result in results}
+
+
+def built_models(work_dir: Path) -> set[str]:
+    return {name for name, kind in built_nodes(work_dir).items() if kind == "model"}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small generated shop, events as one CSV file per day (one month)."""
+    from shopsmart.generator.pipeline import GeneratorConfig, generate
+
+    out_dir = tmp_path_factory.mktemp("generated")
+    generate(GeneratorConfig(
+        customers=400, out_dir=out_dir, seed=11, fmt="csv", defect_rate=0.01,
+        months=1, events_by_day=True, progress=False,
+    ))
+    return out_dir
+
+
+def test_the_daily_build_builds_what_reads_new_files(generated: Path, tmp_path: Path) -> None:
+    days = sorted((generated / "events").glob("*.csv"))
+    # the generator's last day is headroom without events: hold out the last with events
+    with_events = [day for day in days if len(day.read_text().splitlines()) > 1]
+    new_day = with_events[-1]
+    data_dir = tmp_path / "data"
+    (data_dir / "events").mkdir(parents=True)
+    for name in TABLE_FILES:
+        shutil.copy(generated / name, data_dir / name)
+    for day in days:
+        if day != new_day:
+            shutil.copy(day, data_dir / "events" / day.name)
+    work_dir = tmp_path / "daily"
+
+    first = daily(work_dir, data_dir)
+    assert "No record of an earlier build" in first.output
+    nodes = built_nodes(work_dir)
+    assert {"base_shopsmart__orders", "base_shopsmart__events", "customer_segments"} <= set(nodes)
+    assert "unit_test" not in nodes.values()
+
+    # the day's export arrives: copied, so its modification time is now
+    shutil.copy(new_day, data_dir / "events" / new_day.name)
+    second = daily(work_dir, data_dir)
+    models = built_models(work_dir)
+    assert {
+        "base_shopsmart__events", "int_events_sessionized", "int_sessions_summarized",
+        "funnel_sessions", "customer_rfm", "quarantine", "reconciliation",
+    } <= models, models
+    unchanged = {"base_shopsmart__orders", "base_shopsmart__line_items", "base_shopsmart__customers",
+                 "base_shopsmart__products", "order_items", "stg_shopsmart__orders"}
+    assert not unchanged & models, unchanged & models
+
+    full = dbt("build", tmp_path / "full", shop_env(data_dir))
+    assert full.returncode == 0, full.output[-5000:]
+    assert_same_warehouse(second, full)
+
+    daily(work_dir, data_dir)
+    assert not built_models(work_dir), "nothing arrived, yet models were built"
+
+    shutil.copy(generated / "orders.csv", data_dir / "orders.csv")  # the same rows, written again
+    daily(work_dir, data_dir)
+    assert {"base_shopsmart__orders", "order_items", "customer_rfm"} <= built_models(work_dir)
