@@ -71,6 +71,35 @@
                 ~ " (shopsmart_data_dir=" ~ data_dir ~ ")."
             ) }}
         {%- endif -%}
+        {%- if file_format == 'csv' -%}
+            {%- do shopsmart_analytics.assert_source_file_decodes(source_name, table_name, path) -%}
+        {%- endif -%}
+    {%- endif -%}
+{% endmacro %}
+
+
+{#
+    A CSV file of the source shopsmart read as UTF-8 (var shopsmart_csv_encoding,
+    default utf-8) must be valid UTF-8: fail naming the first file that is not
+    (e.g. a latin-1 export from a Windows tool), rather than with the reader's error,
+    which points at the wrong line. Reads every byte of the files once; another
+    encoding (latin-1, utf-16) is not checked here.
+#}
+{% macro assert_source_file_decodes(source_name, table_name, path) %}
+    {%- set encoding = shopsmart_analytics.shopsmart_csv_encoding() -%}
+    {%- if encoding | lower | replace('_', '-') in ['utf-8', 'utf8'] -%}
+        {%- set undecodable = run_query(
+            "select filename from read_blob(" ~ shopsmart_analytics.quoted_text(path) ~ ")"
+            ~ " where try(decode(content)) is null order by filename limit 1"
+        ).columns[0].values() -%}
+        {%- if undecodable | length > 0 -%}
+            {{ exceptions.raise_compiler_error(
+                "Source table " ~ source_name ~ "." ~ table_name ~ ": the file " ~ undecodable[0]
+                ~ " is not valid UTF-8. If it was exported in another encoding, name it with the var"
+                ~ " shopsmart_csv_encoding (or the environment variable SHOPSMART_CSV_ENCODING),"
+                ~ " e.g. latin-1 for exports made with Windows tools."
+            ) }}
+        {%- endif -%}
     {%- endif -%}
 {% endmacro %}
 

@@ -17,6 +17,15 @@
 
 
 {#
+    The encoding the CSV files of the source shopsmart are read in: var
+    shopsmart_csv_encoding (env SHOPSMART_CSV_ENCODING), default utf-8.
+#}
+{% macro shopsmart_csv_encoding() -%}
+    {{ return(var('shopsmart_csv_encoding', env_var('SHOPSMART_CSV_ENCODING', 'utf-8'))) }}
+{%- endmacro %}
+
+
+{#
     The source's loaded_at_query (dbt source freshness): when the files of the
     source shopsmart's `table_name` were last written, the latest modification time
     of the file or of the daily files. A file that is rewritten, even with the same

@@ -92,6 +92,34 @@ def test_zero_byte_file_is_called_empty(tmp_path: Path) -> None:
     assert "column0" not in run.output
 
 
+def test_a_latin_1_file_is_named_and_reads_with_its_encoding(tmp_path: Path) -> None:
+    data_dir = export_sample(tmp_path / "export", "csv")
+    customers = data_dir / "customers.csv"
+    header, first, rest = customers.read_text(encoding="utf-8").split("\n", 2)
+    first_id, device_id, _, currency = first.split(",")
+    # a Windows export: latin-1, with a letter outside ASCII
+    customers.write_bytes(
+        "\n".join([header, f"{first_id},{device_id},Curaçao,{currency}", rest]).encode("latin-1")
+    )
+
+    def run_customers(work_dir: Path, env: dict[str, str]) -> DbtRun:
+        return dbt(
+            "run", work_dir, {"SHOPSMART_DATA_DIR": str(data_dir), **env},
+            "--select", "base_shopsmart__customers",
+        )
+
+    failed = run_customers(tmp_path / "utf-8", {})
+    assert failed.returncode != 0
+    assert f"Source table shopsmart.customers: the file {customers} is not valid UTF-8." in failed.output
+    assert "shopsmart_csv_encoding" in failed.output
+
+    read = run_customers(tmp_path / "latin-1", {"SHOPSMART_CSV_ENCODING": "latin-1"})
+    assert read.returncode == 0, read.output[-5000:]
+    assert read.query(
+        f"select location_raw from staging.base_shopsmart__customers where customer_id = '{first_id}'"
+    ) == [("Curaçao",)]
+
+
 def test_unknown_file_format_is_refused(tmp_path: Path) -> None:
     data_dir = export_sample(tmp_path / "export", "csv")
     run = dbt(
