@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 # The test suite builds into its own DuckDB file, leaving shopsmart.duckdb alone.
 TEST_DB := target/test.duckdb
 
-.PHONY: build daily test lint dbt-test pytest chromium docs conventions export semantic report sample lock clean
+.PHONY: help build daily test lint dbt-test pytest chromium docs conventions export semantic report sample lock clean
 
 $(INSTALLED): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,12 @@ $(INSTALLED): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(INSTALLED)
+
+## help: list these targets, each with what it does
+help:
+	@awk '/^## [a-z-]+:/ { sub(/^## /, ""); name = substr($$0, 1, index($$0, ":") - 1); \
+		text = substr($$0, index($$0, ":") + 2); printf "%s  %-12s %s", (n++ ? "\n" : ""), name, text; next } \
+		/^## / { sub(/^## /, ""); printf " %s", $$0 } END { print "" }' $(firstword $(MAKEFILE_LIST))
 
 ## build: install, then dbt build (seeds, models, tests) on the embedded sample into shopsmart.duckdb,
 ## then export the marts as Parquet files for BI tools (exports/)
@@ -84,5 +90,6 @@ lock:
 	  build/lockenv/bin/pip freeze --exclude shopsmart-analytics; } > requirements.lock
 	rm -rf build/lockenv
 
+## clean: remove the virtual environment, dbt's target/ and logs/, and the warehouse shopsmart.duckdb
 clean:
 	rm -rf $(VENV) target logs shopsmart.duckdb
