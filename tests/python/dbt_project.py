@@ -78,8 +78,8 @@ REQUIRED_RELATIONS = {
     "audit.quarantine",
     "audit.reconciliation",
 }
-# The relations assert_same_warehouse compares beside every mart and audit table.
-# loaded_at is the start time of the run that loaded the row: it differs by design.
+# The relations assert_same_warehouse compares beside every mart and audit table,
+# without loaded_at, the start time of the run that loaded the row, which differs by design.
 EVENT_RELATIONS = [
     "intermediate.int_events_sessionized",
     "intermediate.int_sessions_summarized",
@@ -103,10 +103,20 @@ def mart_and_audit_relations(run: DbtRun) -> list[str]:
 
 
 def fingerprints(run: DbtRun, relations: list[str]) -> dict[str, tuple[int, str]]:
-    prints = {relation: run.fingerprint(relation) for relation in relations}
-    for relation in EVENT_RELATIONS:
-        prints[relation] = run.fingerprint(f"(select * exclude (loaded_at) from {relation})")
-    return prints
+    """The fingerprint of each relation and of EVENT_RELATIONS, without their loaded_at column."""
+    with_load_time = {
+        row[0]
+        for row in run.query(
+            "select table_schema || '.' || table_name from information_schema.columns "
+            "where column_name = 'loaded_at'"
+        )
+    }
+    return {
+        relation: run.fingerprint(
+            f"(select * exclude (loaded_at) from {relation})" if relation in with_load_time else relation
+        )
+        for relation in [*relations, *EVENT_RELATIONS]
+    }
 
 
 def assert_same_warehouse(actual: DbtRun, expected: DbtRun) -> None:

@@ -10,12 +10,15 @@ copied so that each file's modification time is when it arrived), this module ch
 - after a new day file arrives, the next run builds the event models and what reads
   them, not the orders, line items, customers or products chains, and its marts, audit
   tables and event models equal a full `dbt build` of the same files;
-- a run with nothing new builds nothing; an orders file written again (same rows)
-  rebuilds the orders chain.
+- a run with nothing new builds nothing;
+- a new orders file that turns one successful order into a failed one rebuilds the
+  orders chain and the funnel sessions (incremental: the session of that order is
+  built again), not the events, with the marts of a full build.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -40,6 +43,17 @@ def daily(work_dir: Path, data_dir: Path) -> DbtRun:
     completed = run([str(SCRIPT)], work_dir, shop_env(data_dir))
     assert completed.returncode == 0, completed.output[-5000:]
     return completed
+
+
+def fail_order(orders_csv: Path, order_id: str) -> None:
+    """Write the orders file again with the status of one order set to failed."""
+    with orders_csv.open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    status = rows[0].index("status")
+    changed = [row[:status] + ["failed"] + row[status + 1:] if row[0] == order_id else row for row in rows]
+    assert changed != rows, order_id
+    with orders_csv.open("w", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(changed)
 
 
 def built_nodes(work_dir: Path) -> dict[str, str]:
@@ -104,6 +118,23 @@ def test_the_daily_build_builds_what_reads_new_files(generated: Path, tmp_path: 
     daily(work_dir, data_dir)
     assert not built_models(work_dir), "nothing arrived, yet models were built"
 
-    shutil.copy(generated / "orders.csv", data_dir / "orders.csv")  # the same rows, written again
-    daily(work_dir, data_dir)
-    assert {"base_shopsmart__orders", "order_items", "customer_rfm"} <= built_models(work_dir)
+    # a new orders export corrects one successful order, reached in a funnel session, to failed
+    (order_id,) = second.query(
+        "select checkouts.order_id from marts.funnel_sessions as funnel "
+        "inner join intermediate.int_events_sessionized as checkouts "
+        "on funnel.session_id = checkouts.session_id "
+        "and checkouts.event_at = funnel.first_successful_checkout_at and checkouts.event_type = 'checkout' "
+        "order by checkouts.order_id limit 1"
+    )[0]
+    fail_order(data_dir / "orders.csv", order_id)
+    third = daily(work_dir, data_dir)
+    assert {"base_shopsmart__orders", "order_items", "customer_rfm", "funnel_sessions"} <= built_models(work_dir)
+    assert "base_shopsmart__events" not in built_models(work_dir)
+    corrected = dbt("build", tmp_path / "corrected", shop_env(data_dir))
+    assert corrected.returncode == 0, corrected.output[-5000:]
+    assert_same_warehouse(third, corrected)
+    assert third.query(
+        "select count(*) from marts.funnel_sessions as funnel "
+        "inner join intermediate.int_events_sessionized as checkouts using (session_id) "
+        f"where checkouts.order_id = '{order_id}' and funnel.reached_successful_order"
+    ) == [(0,)]

@@ -1,14 +1,84 @@
+-- depends_on: {{ ref('int_events_conformed') }}
+{# macro events_reprocess_from reads the conformed events' load times #}
+{#-
+    Incremental (delete+insert on session_id): a run builds again the sessions with
+    an event at or after the earliest event loaded since its last run (macro
+    events_reprocess_from), from all the session's events, and the sessions whose
+    successful order changed with the orders mart (an order's status corrected in a
+    new export); the other sessions are kept as they are.
+-#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='session_id',
+    on_schema_change='fail',
+) }}
+{%- set reprocess_from = events_reprocess_from() if is_incremental() else none %}
+
 with
-
-sessionized_events as (
-
-    select * from {{ ref('int_events_sessionized') }}
-
-),
 
 orders as (
 
     select * from {{ ref('orders') }}
+
+),
+
+{% if is_incremental() %}
+    -- the sessions with events from the reprocess instant on
+    sessions_with_new_events as (
+
+        select session_id
+        from {{ ref('int_events_sessionized') }}
+        where {{ 'event_at >= ' ~ reprocess_from if reprocess_from is not none else '1 = 0' }}
+
+    ),
+
+    -- each built session's first successful checkout, as the orders mart says now
+    built_checkouts as (
+
+        select
+            built.session_id,
+            built.first_successful_checkout_at,
+            min(case when orders.is_successful then checkouts.event_at end) as first_successful_checkout_now
+
+        from {{ this }} as built
+
+        inner join {{ ref('int_events_sessionized') }} as checkouts
+            on
+                built.session_id = checkouts.session_id
+                and checkouts.event_type = 'checkout'
+                and checkouts.event_at >= built.first_add_to_cart_at
+
+        left join orders
+            on checkouts.order_id = orders.order_id
+
+        where built.reached_checkout
+
+        group by
+            built.session_id,
+            built.first_successful_checkout_at
+
+    ),
+
+    sessions_to_build as (
+
+        select session_id from sessions_with_new_events
+
+        union
+
+        select session_id
+        from built_checkouts
+        where first_successful_checkout_at is distinct from first_successful_checkout_now
+
+    ),
+
+{% endif %}
+sessionized_events as (
+
+    select * from {{ ref('int_events_sessionized') }}
+    {% if is_incremental() -%}
+        where session_id in (select sessions_to_build.session_id from sessions_to_build)
+    {%- endif %}
 
 ),
 
@@ -20,7 +90,8 @@ sessions as (
         session_number,
 
         min(event_at) as started_at,
-        min(case when event_type = 'visit' then event_at end) as first_visit_at
+        min(case when event_type = 'visit' then event_at end) as first_visit_at,
+        max(loaded_at) as loaded_at
 
     from sessionized_events
 
@@ -100,7 +171,9 @@ final as (
         sessions.first_visit_at,
         cart_summary.first_add_to_cart_at,
         checkout_summary.first_checkout_at,
-        checkout_summary.first_successful_checkout_at
+        checkout_summary.first_successful_checkout_at,
+
+        sessions.loaded_at
 
     from sessions
 
