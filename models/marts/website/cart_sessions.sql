@@ -1,20 +1,89 @@
+-- depends_on: {{ ref('int_events_conformed') }}
+{# macro events_reprocess_from reads the conformed events' load times #}
+{#-
+    Incremental (delete+insert on session_id): a run builds again the carts of the
+    sessions with an event at or after the earliest event loaded since its last run
+    (macro events_reprocess_from), and the carts whose successful order changed with
+    the orders mart; the other carts are kept as they are.
+-#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='session_id',
+    on_schema_change='fail',
+) }}
+{%- set reprocess_from = events_reprocess_from() if is_incremental() else none %}
+
 with
 
+orders as (
+
+    select * from {{ ref('orders') }}
+
+),
+
+{% if is_incremental() %}
+    -- the sessions with events from the reprocess instant on
+    sessions_with_new_events as (
+
+        select session_id
+        from {{ ref('int_events_sessionized') }}
+        where {{ 'event_at >= ' ~ reprocess_from if reprocess_from is not none else '1 = 0' }}
+
+    ),
+
+    -- whether each built cart that was checked out has a successful order, as the orders mart says now
+    built_checkouts as (
+
+        select
+            built.session_id,
+            built.has_successful_order,
+            {{ dbt.bool_or('coalesce(orders.is_successful, false)') }} as has_successful_order_now
+
+        from {{ this }} as built
+
+        inner join {{ ref('int_events_sessionized') }} as checkouts
+            on
+                built.session_id = checkouts.session_id
+                and checkouts.event_type = 'checkout'
+                and checkouts.event_at >= built.first_add_to_cart_at
+
+        left join orders
+            on checkouts.order_id = orders.order_id
+
+        where built.is_checked_out
+
+        group by
+            built.session_id,
+            built.has_successful_order
+
+    ),
+
+    sessions_to_build as (
+
+        select session_id from sessions_with_new_events
+
+        union
+
+        select session_id
+        from built_checkouts
+        where has_successful_order != has_successful_order_now
+
+    ),
+
+{% endif %}
 cart_products as (
 
     select * from {{ ref('int_cart_products_summarized') }}
+    {% if is_incremental() -%}
+        where session_id in (select sessions_to_build.session_id from sessions_to_build)
+    {%- endif %}
 
 ),
 
 sessionized_events as (
 
     select * from {{ ref('int_events_sessionized') }}
-
-),
-
-orders as (
-
-    select * from {{ ref('orders') }}
 
 ),
 
@@ -31,7 +100,8 @@ carts as (
         count(case when add_to_cart_events > 0 then 1 end) as products_added,
         count(case when remove_from_cart_events > 0 then 1 end) as products_removed,
 
-        min(first_added_at) as first_add_to_cart_at
+        min(first_added_at) as first_add_to_cart_at,
+        max(loaded_at) as loaded_at
 
     from cart_products
 
@@ -100,7 +170,9 @@ final as (
         coalesce(checkout_summary.has_successful_order, false) as has_successful_order,
 
         carts.first_add_to_cart_at,
-        checkout_summary.first_checkout_at
+        checkout_summary.first_checkout_at,
+
+        carts.loaded_at
 
     from carts
 
