@@ -30,13 +30,25 @@
 
 
 {#
+    The session_id of every sessionized event from `reprocess_from` (the value of
+    events_reprocess_from()) on, as a query: the sessions an incremental run of a
+    session model builds again. No rows when reprocess_from is none.
+#}
+{% macro sessions_with_events_from(reprocess_from) -%}
+    select session_id
+    from {{ ref('int_events_sessionized') }}
+    where {{ 'event_at >= ' ~ reprocess_from if reprocess_from is not none else '1 = 0' }}
+{%- endmacro %}
+
+
+{#
     Pre-hook of the incremental event models (int_events_sessionized and the
     session summaries built from it): in an incremental run, deletes the rows from
     events_reprocess_from() on, which the run then inserts again. A row is deleted
-    when any of `columns` is at or after that instant, or, with `sessions_from` (a
-    relation of sessionized events), when its session has an event from then on.
+    when any of `columns` is at or after that instant, or, with `sessions`, when its
+    session has an event from then on (sessions_with_events_from).
 #}
-{% macro delete_events_to_reprocess(columns=['event_at'], sessions_from=none) -%}
+{% macro delete_events_to_reprocess(columns=['event_at'], sessions=false) -%}
     {%- if is_incremental() -%}
         {%- set reprocess_from = events_reprocess_from() -%}
         {%- if reprocess_from is not none -%}
@@ -45,8 +57,8 @@
             {%- for column in columns %}
                 {{ column }} >= {{ reprocess_from }}{{ ' or' if not loop.last }}
             {%- endfor %}
-            {%- if sessions_from is not none %}
-                or session_id in (select session_id from {{ sessions_from }} where event_at >= {{ reprocess_from }})
+            {%- if sessions %}
+                or session_id in ({{ sessions_with_events_from(reprocess_from) }})
             {%- endif -%}
         {%- endif -%}
     {%- endif -%}

@@ -10,7 +10,7 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',
-    pre_hook="{{ delete_events_to_reprocess(columns=['ended_at'], sessions_from=ref('int_events_sessionized')) }}",
+    pre_hook="{{ delete_events_to_reprocess(columns=['ended_at'], sessions=true) }}",
 ) }}
 {%- set reprocess_from = events_reprocess_from() if is_incremental() else none %}
 
@@ -21,10 +21,7 @@ sessionized_events as (
     select * from {{ ref('int_events_sessionized') }}
     {% if is_incremental() -%}
         -- every event of the sessions to summarize again; none when nothing was loaded
-        where session_id in (
-            select session_id from {{ ref('int_events_sessionized') }}
-            where {{ 'event_at >= ' ~ reprocess_from if reprocess_from is not none else '1 = 0' }}
-        )
+        where session_id in ({{ sessions_with_events_from(reprocess_from) }})
     {%- endif %}
 
 ),

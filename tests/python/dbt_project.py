@@ -32,6 +32,17 @@ class DbtRun:
         )[0]
 
 
+def generate_daily_shop(out_dir: Path, customers: int, seed: int, months: int) -> Path:
+    """A generated shop as CSV files, events one file per day, with the generator's 1% defects."""
+    from shopsmart.generator.pipeline import GeneratorConfig, generate
+
+    generate(GeneratorConfig(
+        customers=customers, out_dir=out_dir, seed=seed, fmt="csv", defect_rate=0.01,
+        months=months, events_by_day=True, progress=False,
+    ))
+    return out_dir
+
+
 def run_environment(work_dir: Path, env: dict[str, str] | None) -> dict[str, str]:
     """The environment of a dbt command whose warehouse, spill folder, target and logs are in work_dir."""
     # The source switch comes only from `env`, never from the caller's shell.

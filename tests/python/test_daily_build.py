@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from dbt_project import PROJECT_DIR, DbtRun, assert_same_warehouse, dbt, run
+from dbt_project import PROJECT_DIR, DbtRun, assert_same_warehouse, dbt, generate_daily_shop, run
 
 SCRIPT = PROJECT_DIR / "scripts" / "build_daily.sh"
 TABLE_FILES = ["customers.csv", "orders.csv", "line_items.csv", "products.csv"]
@@ -69,14 +69,7 @@ def built_models(work_dir: Path) -> set[str]:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small generated shop, events as one CSV file per day (one month)."""
-    from shopsmart.generator.pipeline import GeneratorConfig, generate
-
-    out_dir = tmp_path_factory.mktemp("generated")
-    generate(GeneratorConfig(
-        customers=400, out_dir=out_dir, seed=11, fmt="csv", defect_rate=0.01,
-        months=1, events_by_day=True, progress=False,
-    ))
-    return out_dir
+    return generate_daily_shop(tmp_path_factory.mktemp("generated"), customers=400, seed=11, months=1)
 
 
 def test_the_daily_build_builds_what_reads_new_files(generated: Path, tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dbt_project import DbtRun, assert_same_warehouse, dbt
+from dbt_project import DbtRun, assert_same_warehouse, dbt, generate_daily_shop
 
 TABLE_FILES = ["customers.csv", "orders.csv", "line_items.csv", "products.csv"]
 EVENTS_GLOB = "events/*.csv"
@@ -123,14 +123,7 @@ class Shop:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One small generated shop, events as one CSV file per day (about 2 months)."""
-    from shopsmart.generator.pipeline import GeneratorConfig, generate
-
-    out_dir = tmp_path_factory.mktemp("generated")
-    generate(GeneratorConfig(
-        customers=1500, out_dir=out_dir, seed=7, fmt="csv", defect_rate=0.01,
-        months=2, events_by_day=True, progress=False,
-    ))
-    return out_dir
+    return generate_daily_shop(tmp_path_factory.mktemp("generated"), customers=1500, seed=7, months=2)
 
 
 @pytest.fixture(scope="module")

@@ -26,9 +26,7 @@ orders as (
     -- the sessions with events from the reprocess instant on
     sessions_with_new_events as (
 
-        select session_id
-        from {{ ref('int_events_sessionized') }}
-        where {{ 'event_at >= ' ~ reprocess_from if reprocess_from is not none else '1 = 0' }}
+        {{ sessions_with_events_from(reprocess_from) }}
 
     ),
 
