@@ -45,7 +45,7 @@ orders as (
             on
                 built.session_id = checkouts.session_id
                 and checkouts.event_type = 'checkout'
-                and checkouts.event_at >= built.first_add_to_cart_at
+                and built.first_add_to_cart_at <= checkouts.event_at
 
         left join orders
             on checkouts.order_id = orders.order_id
