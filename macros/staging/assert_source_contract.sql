@@ -6,7 +6,9 @@
       - that the table has at least one row.
     A failure stops the build with a message naming the source table and the
     missing column(s), instead of a database error deep inside the model's SQL.
-    Renders no SQL.
+    The events of the source shopsmart are optional: a shop that does not track
+    its website has no events file, or an empty one; the build warns and goes on
+    without events (macro shopsmart_source). Renders no SQL.
 #}
 {% macro assert_source_contract() %}
     {%- if execute -%}
@@ -16,29 +18,43 @@
                 | selectattr('name', 'equalto', table_name)
                 | first -%}
             {%- set expected = node.columns.keys() | map('lower') | list -%}
-            {%- do shopsmart_analytics.assert_source_file_exists(source_name, table_name) -%}
-            {%- set probe = run_query('select * from ' ~ source(source_name, table_name) ~ ' limit 0') -%}
-            {%- set found = probe.column_names | map('lower') | list -%}
-            {%- set missing = expected | reject('in', found) | list -%}
-            {#- a CSV file of 0 bytes reads as one column that DuckDB names column0 -#}
-            {%- if found == ['column0'] -%}
-                {{ exceptions.raise_compiler_error(
-                    "Source table " ~ source_name ~ "." ~ table_name ~ " is empty: its file has no"
-                    ~ " header line (0 bytes). Expected columns: " ~ expected | join(', ') ~ "."
-                ) }}
-            {%- endif -%}
-            {%- if missing -%}
-                {{ exceptions.raise_compiler_error(
-                    "Source table " ~ source_name ~ "." ~ table_name ~ " is missing column(s): "
-                    ~ missing | join(', ') ~ ". Expected columns: " ~ expected | join(', ')
-                    ~ "; found: " ~ found | join(', ') ~ "."
-                ) }}
-            {%- endif -%}
-            {%- set first_row = run_query('select 1 from ' ~ source(source_name, table_name) ~ ' limit 1') -%}
-            {%- if first_row.rows | length == 0 -%}
-                {{ exceptions.raise_compiler_error(
-                    "Source table " ~ source_name ~ "." ~ table_name ~ " is empty: it has the expected columns but no rows."
-                ) }}
+            {%- set optional = source_name == 'shopsmart' and table_name == 'events' -%}
+            {%- set absence = shopsmart_analytics.shopsmart_events_absence() if optional else none -%}
+            {%- if absence is not none -%}
+                {%- do exceptions.warn(
+                    "Source table shopsmart.events: " ~ absence ~ ". The build goes on without web"
+                    ~ " events: the visit, funnel, cart and product-view figures are empty or zero."
+                ) -%}
+            {%- else -%}
+                {%- do shopsmart_analytics.assert_source_file_exists(source_name, table_name) -%}
+                {%- set probe = run_query('select * from ' ~ source(source_name, table_name) ~ ' limit 0') -%}
+                {%- set found = probe.column_names | map('lower') | list -%}
+                {%- set missing = expected | reject('in', found) | list -%}
+                {#- a CSV file of 0 bytes reads as one column that DuckDB names column0 -#}
+                {%- if found == ['column0'] -%}
+                    {{ exceptions.raise_compiler_error(
+                        "Source table " ~ source_name ~ "." ~ table_name ~ " is empty: its file has no"
+                        ~ " header line (0 bytes). Expected columns: " ~ expected | join(', ') ~ "."
+                    ) }}
+                {%- endif -%}
+                {%- if missing -%}
+                    {{ exceptions.raise_compiler_error(
+                        "Source table " ~ source_name ~ "." ~ table_name ~ " is missing column(s): "
+                        ~ missing | join(', ') ~ ". Expected columns: " ~ expected | join(', ')
+                        ~ "; found: " ~ found | join(', ') ~ "."
+                    ) }}
+                {%- endif -%}
+                {%- set first_row = run_query('select 1 from ' ~ source(source_name, table_name) ~ ' limit 1') -%}
+                {%- if first_row.rows | length == 0 and optional -%}
+                    {%- do exceptions.warn(
+                        "Source table shopsmart.events has no rows. The build goes on without web events:"
+                        ~ " the visit, funnel, cart and product-view figures are empty or zero."
+                    ) -%}
+                {%- elif first_row.rows | length == 0 -%}
+                    {{ exceptions.raise_compiler_error(
+                        "Source table " ~ source_name ~ "." ~ table_name ~ " is empty: it has the expected columns but no rows."
+                    ) }}
+                {%- endif -%}
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}

@@ -22,7 +22,7 @@
                 cast({{ shopsmart_source_file('events') }} as {{ dbt.type_string() }}) as source_file,
                 count(*) as source_rows
 
-            from {{ source('shopsmart', 'events') }}
+            from {{ shopsmart_source('events') }}
 
             group by 1
 

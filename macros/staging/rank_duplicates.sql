@@ -7,7 +7,16 @@
       row_rejection_reason row_check_reason, else duplicate_row for a copy;
       key_rank             among the rows sharing `key` that pass the row checks, 1 for
                            the row that is kept: the first by `first_by` (e.g. the
-                           source file), then by the raw values.
+                           source file), then by `prefer` (order expressions a person
+                           would choose by: the latest timestamp, the most complete
+                           row), then by the raw values, so that the choice never
+                           depends on the order of the rows in the file;
+      kept_raw_values      for a row that passes the row checks but is not kept (key_rank
+                           > 1), the `raw_object` (an expression of the row's raw
+                           values as JSON text) of the row kept for its key: the
+                           pointer from a conflicting duplicate to the row that won;
+                           null for every other row, and when the kept row came in an
+                           earlier load (`loaded`).
     Only the rows whose key is shared with another row (or is null) are numbered
     and ranked with window functions; every other row is first of its kind, so the
     windows sort a few rows, not the whole table.
@@ -18,7 +27,7 @@
     `key`, row_fingerprint and row_rejection_reason, that come before the rows of
     `input`: the numbering continues after them, as in a full load.
 #}
-{% macro rank_duplicates(input, key, raw_columns, first_by=[], shared_keys=none, loaded=none) -%}
+{% macro rank_duplicates(input, key, raw_columns, raw_object, first_by=[], prefer=[], shared_keys=none, loaded=none) -%}
 {%- set qualified_raw = [] -%}
 {%- for column in raw_columns -%}
     {%- do qualified_raw.append('flagged.' ~ column) -%}
@@ -133,10 +142,16 @@ shared_ranked as (
                 else coalesce(loaded_keys.rejected_rows, 0)
             end +
         {%- endif %}
-        row_number() over (
-            partition by shared_checked.{{ key }}, shared_checked.row_rejection_reason is null
-            order by {{ (first_by + raw_columns) | join(', ') }}
-        ) as key_rank
+        row_number() over kept_first as key_rank,
+        case
+            when
+                shared_checked.row_rejection_reason is null
+                and row_number() over kept_first > 1
+                {%- if loaded %}
+                and coalesce(loaded_keys.valid_rows, 0) = 0
+                {%- endif %}
+                then first_value({{ raw_object }}) over kept_first
+        end as kept_raw_values
 
     from shared_checked
 
@@ -144,6 +159,11 @@ shared_ranked as (
         left join loaded_keys
             on shared_checked.{{ key }} = loaded_keys.{{ key }}
     {%- endif %}
+
+    window kept_first as (
+        partition by shared_checked.{{ key }}, shared_checked.row_rejection_reason is null
+        order by {{ (first_by + prefer + raw_columns) | join(', ') }}
+    )
 
 ),
 
@@ -157,11 +177,25 @@ ranked as (
         *,
         1 as copy_number,
         row_check_reason as row_rejection_reason,
-        1 as key_rank
+        1 as key_rank,
+        cast(null as {{ dbt.type_string() }}) as kept_raw_values
 
     from flagged
 
     where not has_shared_key
 
 )
+{%- endmacro %}
+
+
+{#
+    How many of `columns` are null, as an expression: a `prefer` order of
+    rank_duplicates that keeps the most complete of the rows sharing a key.
+#}
+{% macro missing_values_count(columns) -%}
+    (
+        {%- for column in columns %}
+        case when {{ column }} is null then 1 else 0 end{{ ' +' if not loop.last }}
+        {%- endfor %}
+    )
 {%- endmacro %}

@@ -15,7 +15,12 @@ quarantine as (
         select
             '{{ table.source_name }}' as source_name,
             '{{ table.table_name }}' as source_table,
-            (select count(*) from {{ source(table.source_name, table.table_name) }}) as rows_in,
+            (
+                select count(*) from {{
+                    shopsmart_source(table.table_name) if table.source_name == 'shopsmart'
+                    else source(table.source_name, table.table_name)
+                }}
+            ) as rows_in,
             (select count(*) from {{ ref(table.staging_model) }}) as rows_accepted,
             (
                 select count(*) from quarantine

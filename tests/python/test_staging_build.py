@@ -34,11 +34,11 @@ PRIMARY_KEY = {
 # The reason code of an emptied column: the source's item_id is staging's product_id.
 NULL_REASON = {"item_id": "null_product_id", "id": "null_product_id"}
 # A row is recorded with the first rule it breaks: a row whose parent is quarantined
-# itself is rejected for the reference (table -> reason, parent table, column) first.
+# itself is rejected as parent_rejected first (table -> reason, parent table, column).
 CASCADE = {
-    "line_items": ("unknown_order", "orders", "order_id"),
-    "orders": ("unknown_customer", "customers", "customer_id"),
-    "events": ("unknown_customer", "customers", "customer_id"),
+    "line_items": ("parent_rejected", "orders", "order_id"),
+    "orders": ("parent_rejected", "customers", "customer_id"),
+    "events": ("parent_rejected", "customers", "customer_id"),
 }
 
 

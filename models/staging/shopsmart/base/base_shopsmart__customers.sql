@@ -1,5 +1,11 @@
 -- depends_on: {{ ref('raw_customers') }}
 {# The ref above builds the sample seed first; the data itself is read through source(). #}
+{%- set raw_object = json_object_text({
+    'customer_id': 'customer_id_raw',
+    'device_id': 'device_id_raw',
+    'location': 'location_raw',
+    'currency': 'currency_raw',
+}) -%}
 
 with
 
@@ -47,18 +53,22 @@ row_checked as (
 
 ),
 
--- exact copies and rows sharing the key (customer_id): copy_number, row_rejection_reason, key_rank
-{{ rank_duplicates('row_checked', 'customer_id', ['customer_id_raw', 'device_id_raw', 'location_raw', 'currency_raw']) }},
+-- exact copies and rows sharing the key (customer_id): copy_number, row_rejection_reason,
+-- key_rank; of two different rows with one customer_id, the more complete one is kept
+{{ rank_duplicates(
+    'row_checked', 'customer_id',
+    ['customer_id_raw', 'device_id_raw', 'location_raw', 'currency_raw'],
+    raw_object,
+    prefer=[missing_values_count(['device_id', 'location_trimmed', 'currency'])],
+) }},
 
 checked as (
 
     select
-        *,
-        customer_id_raw as source_key,
-        case
-            when row_rejection_reason is not null then row_rejection_reason
-            when key_rank > 1 then 'duplicate_customer_id'
-        end as rejection_reason
+        ranked.*,
+        ranked.customer_id_raw as source_key,
+        -- rejection_reason; a customer has no parent row
+        {{ rejection_columns() }}
 
     from ranked
 
@@ -69,14 +79,7 @@ final as (
     select
         *,
         -- the raw row is kept for the rejected rows only, which go to the quarantine
-        case
-            when rejection_reason is not null then {{ json_object_text({
-                'customer_id': 'customer_id_raw',
-                'device_id': 'device_id_raw',
-                'location': 'location_raw',
-                'currency': 'currency_raw',
-            }) }}
-        end as raw_values
+        case when rejection_reason is not null then {{ raw_object }} end as raw_values
 
     from checked
 

@@ -20,12 +20,18 @@
 {%- set reload_from = events_files_to_load() if is_incremental() else none -%}
 {%- set load_filter = shopsmart_source_file('events') ~ ' >= ' ~ quoted_text(reload_from) if reload_from is not none else '1 = 0' -%}
 {%- set loaded_filter = 'source_file < ' ~ quoted_text(reload_from) if reload_from is not none else '1 = 0' -%}
+{%- set raw_object = json_object_text({
+    'event_id': 'event_id_raw',
+    'customer_id': 'customer_id_raw',
+    'event_data': 'event_data_raw',
+    'event_timestamp': 'event_timestamp_raw',
+}) -%}
 
 with
 
 source as (
 
-    select * from {{ source('shopsmart', 'events') }}
+    select * from {{ shopsmart_source('events') }}
     {% if is_incremental() -%}
         -- only the files to (re)load; none when nothing changed
         where {{ load_filter }}
@@ -39,13 +45,31 @@ customers as (
 
 ),
 
+products as (
+
+    select product_id from {{ ref('stg_shopsmart__products') }}
+
+),
+
+rejected_customers as (
+
+    {{ rejected_parents('base_shopsmart__customers', 'customer_id') }}
+
+),
+
+rejected_products as (
+
+    {{ rejected_parents('base_shopsmart__products', 'product_id') }}
+
+),
+
 -- a second, narrow read of the files: the event_id of every row, to find the ids
 -- that more than one row carries without reading the wide rows twice
 source_event_ids as (
 
     select {{ parse_integer('cast(event_id as ' ~ dbt.type_string() ~ ')') }} as event_id
 
-    from {{ source('shopsmart', 'events') }}
+    from {{ shopsmart_source('events') }}
     {% if is_incremental() -%}
         where {{ load_filter }}
     {%- endif %}
@@ -189,8 +213,8 @@ row_checked as (
 thinned as (
 
     -- the raw text is kept only where it can be needed: for a row rejected by its
-    -- own values or for an unknown customer (its raw values go to the quarantine),
-    -- and for a row whose event_id another row shares (compared below)
+    -- own values or for an unknown customer or product (its raw values go to the
+    -- quarantine), and for a row whose event_id another row shares (compared below)
     select
         row_checked.source_file,
         row_checked.row_fingerprint,
@@ -205,12 +229,14 @@ thinned as (
         row_checked.payload_timestamp,
         row_checked.row_check_reason,
         customers.customer_id is not null as is_known_customer,
+        row_checked.product_id is null or products.product_id is not null as is_known_product,
         row_checked.event_id_raw,
         {%- for column in ['customer_id_raw', 'event_data_raw', 'event_timestamp_raw'] %}
             case
                 when
                     row_checked.row_check_reason is not null
                     or customers.customer_id is null
+                    or (row_checked.product_id is not null and products.product_id is null)
                     or shared_event_ids.event_id is not null
                     or row_checked.event_id is null
                     then row_checked.{{ column }}
@@ -225,14 +251,20 @@ thinned as (
     left join customers
         on row_checked.customer_id = customers.customer_id
 
+    left join products
+        on row_checked.product_id = products.product_id
+
 ),
 
 -- exact copies and rows sharing the key (event_id): copy_number, row_rejection_reason,
--- key_rank; of two rows with one event_id, the one from the earliest file is kept
+-- key_rank; of two different rows with one event_id, the one from the earliest file is
+-- kept (a loaded event stays), and in one file the latest event
 {{ rank_duplicates(
     'thinned', 'event_id',
     ['event_id_raw', 'customer_id_raw', 'event_data_raw', 'event_timestamp_raw'],
+    raw_object,
     first_by=['source_file'],
+    prefer=['event_at desc'],
     shared_keys='shared_event_ids',
     loaded='loaded' if is_incremental() else none,
 ) }},
@@ -240,15 +272,33 @@ thinned as (
 checked as (
 
     select
-        *,
-        event_id_raw as source_key,
-        case
-            when row_rejection_reason is not null then row_rejection_reason
-            when key_rank > 1 then 'duplicate_event_id'
-            when not is_known_customer then 'unknown_customer'
-        end as rejection_reason
+        ranked.*,
+        ranked.event_id_raw as source_key,
+        -- rejection_reason, and the rejected customer or product an event is rejected for
+        {{ rejection_columns([
+            {
+                'parent': 'customers',
+                'key': 'ranked.customer_id',
+                'accepted': 'ranked.is_known_customer',
+                'rejected': 'rejected_customers',
+                'unknown': 'unknown_customer',
+            },
+            {
+                'parent': 'products',
+                'key': 'ranked.product_id',
+                'accepted': 'ranked.is_known_product',
+                'rejected': 'rejected_products',
+                'unknown': 'unknown_product',
+            },
+        ]) }}
 
     from ranked
+
+    left join rejected_customers
+        on ranked.customer_id = rejected_customers.customer_id
+
+    left join rejected_products
+        on ranked.product_id = rejected_products.product_id
 
 ),
 
@@ -259,14 +309,7 @@ final as (
         source_key,
         row_fingerprint,
         -- the raw row is kept for the rejected rows only, which go to the quarantine
-        case
-            when rejection_reason is not null then {{ json_object_text({
-                'event_id': 'event_id_raw',
-                'customer_id': 'customer_id_raw',
-                'event_data': 'event_data_raw',
-                'event_timestamp': 'event_timestamp_raw',
-            }) }}
-        end as raw_values,
+        case when rejection_reason is not null then {{ raw_object }} end as raw_values,
 
         event_id,
         customer_id,
@@ -282,6 +325,10 @@ final as (
         row_rejection_reason,
         key_rank,
         rejection_reason,
+        parent_table,
+        parent_key,
+        parent_reason,
+        kept_raw_values,
 
         -- when this run loaded the row: the later models pick up the rows loaded since their last run
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ api.Column.translate_type('timestamp') }})

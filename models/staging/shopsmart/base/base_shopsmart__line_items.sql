@@ -1,5 +1,11 @@
 -- depends_on: {{ ref('raw_line_items') }}
 {# The ref above builds the sample seed first; the data itself is read through source(). #}
+{%- set raw_object = json_object_text({
+    'line_item_id': 'line_item_id_raw',
+    'order_id': 'order_id_raw',
+    'item_id': 'product_id_raw',
+    'quantity': 'quantity_raw',
+}) -%}
 
 with
 
@@ -18,6 +24,18 @@ orders as (
 products as (
 
     select product_id from {{ ref('stg_shopsmart__products') }}
+
+),
+
+rejected_orders as (
+
+    {{ rejected_parents('base_shopsmart__orders', 'order_id') }}
+
+),
+
+rejected_products as (
+
+    {{ rejected_parents('base_shopsmart__products', 'product_id') }}
 
 ),
 
@@ -67,19 +85,32 @@ row_checked as (
 ),
 
 -- exact copies and rows sharing the key (line_item_id): copy_number, row_rejection_reason, key_rank
-{{ rank_duplicates('row_checked', 'line_item_id', ['line_item_id_raw', 'order_id_raw', 'product_id_raw', 'quantity_raw']) }},
+{{ rank_duplicates(
+    'row_checked', 'line_item_id', ['line_item_id_raw', 'order_id_raw', 'product_id_raw', 'quantity_raw'], raw_object
+) }},
 
 checked as (
 
     select
         ranked.*,
         ranked.line_item_id_raw as source_key,
-        case
-            when ranked.row_rejection_reason is not null then ranked.row_rejection_reason
-            when ranked.key_rank > 1 then 'duplicate_line_item_id'
-            when orders.order_id is null then 'unknown_order'
-            when products.product_id is null then 'unknown_product'
-        end as rejection_reason
+        -- rejection_reason, and the rejected order or product a line item is rejected for
+        {{ rejection_columns([
+            {
+                'parent': 'orders',
+                'key': 'ranked.order_id',
+                'accepted': 'orders.order_id is not null',
+                'rejected': 'rejected_orders',
+                'unknown': 'unknown_order',
+            },
+            {
+                'parent': 'products',
+                'key': 'ranked.product_id',
+                'accepted': 'products.product_id is not null',
+                'rejected': 'rejected_products',
+                'unknown': 'unknown_product',
+            },
+        ]) }}
 
     from ranked
 
@@ -89,6 +120,12 @@ checked as (
     left join products
         on ranked.product_id = products.product_id
 
+    left join rejected_orders
+        on ranked.order_id = rejected_orders.order_id
+
+    left join rejected_products
+        on ranked.product_id = rejected_products.product_id
+
 ),
 
 final as (
@@ -96,14 +133,7 @@ final as (
     select
         *,
         -- the raw row is kept for the rejected rows only, which go to the quarantine
-        case
-            when rejection_reason is not null then {{ json_object_text({
-                'line_item_id': 'line_item_id_raw',
-                'order_id': 'order_id_raw',
-                'item_id': 'product_id_raw',
-                'quantity': 'quantity_raw',
-            }) }}
-        end as raw_values
+        case when rejection_reason is not null then {{ raw_object }} end as raw_values
 
     from checked
 

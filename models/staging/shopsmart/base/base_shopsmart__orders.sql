@@ -1,5 +1,11 @@
 -- depends_on: {{ ref('raw_orders') }}
 {# The ref above builds the sample seed first; the data itself is read through source(). #}
+{%- set raw_object = json_object_text({
+    'order_id': 'order_id_raw',
+    'customer_id': 'customer_id_raw',
+    'status': 'status_raw',
+    'checked_out_at': 'checked_out_at_raw',
+}) -%}
 
 with
 
@@ -12,6 +18,12 @@ source as (
 customers as (
 
     select customer_id from {{ ref('stg_shopsmart__customers') }}
+
+),
+
+rejected_customers as (
+
+    {{ rejected_parents('base_shopsmart__customers', 'customer_id') }}
 
 ),
 
@@ -57,24 +69,40 @@ row_checked as (
 
 ),
 
--- exact copies and rows sharing the key (order_id): copy_number, row_rejection_reason, key_rank
-{{ rank_duplicates('row_checked', 'order_id', ['order_id_raw', 'customer_id_raw', 'status_raw', 'checked_out_at_raw']) }},
+-- exact copies and rows sharing the key (order_id): copy_number, row_rejection_reason,
+-- key_rank; of two different rows with one order_id, the latest checkout is kept, and
+-- at the same time the later stage of an order's life: cancelled, then success, then failed
+{{ rank_duplicates(
+    'row_checked', 'order_id',
+    ['order_id_raw', 'customer_id_raw', 'status_raw', 'checked_out_at_raw'],
+    raw_object,
+    prefer=[
+        'checked_out_at desc',
+        "case status when 'cancelled' then 1 when 'success' then 2 else 3 end",
+    ],
+) }},
 
 checked as (
 
     select
         ranked.*,
         ranked.order_id_raw as source_key,
-        case
-            when ranked.row_rejection_reason is not null then ranked.row_rejection_reason
-            when ranked.key_rank > 1 then 'duplicate_order_id'
-            when customers.customer_id is null then 'unknown_customer'
-        end as rejection_reason
+        -- rejection_reason, and the rejected customer an order is rejected for
+        {{ rejection_columns([{
+            'parent': 'customers',
+            'key': 'ranked.customer_id',
+            'accepted': 'customers.customer_id is not null',
+            'rejected': 'rejected_customers',
+            'unknown': 'unknown_customer',
+        }]) }}
 
     from ranked
 
     left join customers
         on ranked.customer_id = customers.customer_id
+
+    left join rejected_customers
+        on ranked.customer_id = rejected_customers.customer_id
 
 ),
 
@@ -83,14 +111,7 @@ final as (
     select
         *,
         -- the raw row is kept for the rejected rows only, which go to the quarantine
-        case
-            when rejection_reason is not null then {{ json_object_text({
-                'order_id': 'order_id_raw',
-                'customer_id': 'customer_id_raw',
-                'status': 'status_raw',
-                'checked_out_at': 'checked_out_at_raw',
-            }) }}
-        end as raw_values
+        case when rejection_reason is not null then {{ raw_object }} end as raw_values
 
     from checked
 

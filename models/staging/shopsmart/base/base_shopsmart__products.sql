@@ -1,5 +1,10 @@
 -- depends_on: {{ ref('raw_products') }}
 {# The ref above builds the sample seed first; the data itself is read through source(). #}
+{%- set raw_object = json_object_text({
+    'id': 'product_id_raw',
+    'name': 'product_name_raw',
+    'price': 'price_raw',
+}) -%}
 
 with
 
@@ -55,18 +60,20 @@ row_checked as (
 
 ),
 
--- exact copies and rows sharing the key (product_id): copy_number, row_rejection_reason, key_rank
-{{ rank_duplicates('row_checked', 'product_id', ['product_id_raw', 'product_name_raw', 'price_raw']) }},
+-- exact copies and rows sharing the key (product_id): copy_number, row_rejection_reason,
+-- key_rank; of two different rows with one product_id, the one with a name is kept
+{{ rank_duplicates(
+    'row_checked', 'product_id', ['product_id_raw', 'product_name_raw', 'price_raw'], raw_object,
+    prefer=[missing_values_count(['product_name'])],
+) }},
 
 checked as (
 
     select
-        *,
-        product_id_raw as source_key,
-        case
-            when row_rejection_reason is not null then row_rejection_reason
-            when key_rank > 1 then 'duplicate_product_id'
-        end as rejection_reason
+        ranked.*,
+        ranked.product_id_raw as source_key,
+        -- rejection_reason; a product has no parent row
+        {{ rejection_columns() }}
 
     from ranked
 
@@ -77,13 +84,7 @@ final as (
     select
         *,
         -- the raw row is kept for the rejected rows only, which go to the quarantine
-        case
-            when rejection_reason is not null then {{ json_object_text({
-                'id': 'product_id_raw',
-                'name': 'product_name_raw',
-                'price': 'price_raw',
-            }) }}
-        end as raw_values
+        case when rejection_reason is not null then {{ raw_object }} end as raw_values
 
     from checked
 
