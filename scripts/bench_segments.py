@@ -66,11 +66,12 @@ def synthesize(customers: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
     frame["has_purchased"] = frame["frequency"] > 0
     frame["sessions"] = frame["visits"]
     frame["average_order_value_usd"] = frame["monetary_usd"] / frame["frequency"].where(frame["has_purchased"])
-    # RFM monetary score of the buyers, as customer_rfm scores it: 1 + floor(5 * (rank - 1) / buyers)
+    # RFM monetary score of the buyers, as customer_rfm scores it: ceil(5 * (midrank - 0.5) / buyers),
+    # in whole numbers: ceil(5 * (2 * midrank - 1) / (2 * buyers))
     buyers = frame["has_purchased"]
-    monetary_rank = frame.loc[buyers, "monetary_usd"].rank(method="min")
+    twice_midrank = (2 * frame.loc[buyers, "monetary_usd"].rank(method="average")).astype("int64")
     frame["m_score"] = pd.array([pd.NA] * customers, dtype="Int64")
-    frame.loc[buyers, "m_score"] = (1 + (5 * (monetary_rank - 1)) // buyers.sum()).astype("int64")
+    frame.loc[buyers, "m_score"] = -(-5 * (twice_midrank - 1) // (2 * int(buyers.sum())))
     return frame, persona
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+import pandas as pd
 import pytest
 
 from dbt_project import PROJECT_DIR, DbtRun
@@ -46,13 +47,16 @@ def least_squares_slope(values: list[Decimal]) -> float:
 
 
 def expected_scores(values: dict[str, float]) -> dict[str, int]:
-    """Quintile score of each value, ties equal: 1 + floor(5 * (values strictly below) / n)."""
-    ordered = sorted(values.values())
-    n = len(ordered)
-    below: dict[float, int] = {}
-    for position, value in enumerate(ordered):
-        below.setdefault(value, position)
-    return {key: 1 + SCORE_LEVELS * below[value] // n for key, value in values.items()}
+    """Quintile score of each value from its mid-rank (pandas rank(method='average'), 1 = lowest value).
+
+    score = ceil(5 * (midrank - 0.5) / n), computed in whole numbers on twice the mid-rank
+    (an integer, since a mid-rank is a multiple of 0.5): ceil(5 * (2 * midrank - 1) / (2 * n)).
+    """
+    series = pd.Series(values, dtype="float64")
+    twice_midrank = series.rank(method="average") * 2
+    assert (twice_midrank == twice_midrank.round()).all()
+    n = len(series)
+    return {key: -(-SCORE_LEVELS * (int(twice) - 1) // (2 * n)) for key, twice in twice_midrank.items()}
 
 
 @pytest.fixture(scope="module")
@@ -146,6 +150,18 @@ def test_recency_frequency_and_monetary_match_a_recount(
     assert {marts[k][5] for k, v in expected.items() if not v[4]} == {"No purchase"}
 
 
+def test_expected_scores_follow_the_midrank_rule() -> None:
+    # the rule itself, on values whose scores are worked out by hand
+    assert expected_scores({"a": 7.0, "b": 7.0, "c": 7.0}) == {"a": 3, "b": 3, "c": 3}
+    assert expected_scores({"only": 1.0}) == {"only": 3}
+    # ten values: untied positions p score ceil((p - 0.5) / 2); 2 ties at positions 2-4 (mid-rank 3)
+    ten = dict(zip("abcdefghij", [1.0, 2, 2, 2, 5, 6, 7, 8, 9, 10]))
+    assert list(expected_scores(ten).values()) == [1, 2, 2, 2, 3, 3, 4, 4, 5, 5]
+    # seven values tied at the top (positions 4-10, mid-rank 7): ceil(6.5 / 2) = 4
+    mostly = dict(zip("abcdefghij", [1.0, 2, 3] + [9.0] * 7))
+    assert list(expected_scores(mostly).values()) == [1, 1, 2] + [4] * 7
+
+
 def test_scores_follow_the_quintile_rule_and_never_fall_as_values_rise(sample_build: DbtRun) -> None:
     rows = sample_build.query(
         "select customer_id, recency_days, frequency, monetary_usd, r_score, f_score, m_score"
@@ -166,9 +182,6 @@ def test_scores_follow_the_quintile_rule_and_never_fall_as_values_rise(sample_bu
 
         counts = Counter(scores.values())
         assert set(counts) <= set(range(1, SCORE_LEVELS + 1)), name
-        # ties only move customers down: at least k fifths of the customers score k or less
-        for k in range(1, SCORE_LEVELS + 1):
-            assert sum(counts[s] for s in range(1, k + 1)) >= n * k / SCORE_LEVELS, (name, k, counts)
         if name in ("R", "M"):
             # few ties on the sample: every score holds close to a fifth of the buyers
             shares = [counts[s] / n for s in range(1, SCORE_LEVELS + 1)]

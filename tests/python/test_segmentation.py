@@ -23,7 +23,7 @@ from shopsmart.segmentation import (
     segment_customers,
     select_model,
 )
-from shopsmart.segmentation.naming import archetype, unique_names
+from shopsmart.segmentation.naming import archetype, profile_frame, unique_names
 from shopsmart.segmentation.selection import sample_rows
 
 # Five behaviours, far apart, with the archetype the naming rules should give each:
@@ -79,6 +79,7 @@ def blob_customers(centers: int, seed: int) -> tuple[pd.DataFrame, np.ndarray, S
     frame["has_purchased"] = True
     frame["average_order_value_usd"] = 1.0
     frame["visits"] = 1
+    frame["add_to_cart_events"] = 1
     config = SegmentationConfig(features=("recency_days", "frequency", "monetary_usd"), log_features=())
     return frame, blobs, config
 
@@ -213,12 +214,79 @@ def test_at_risk_and_dormant_archetypes() -> None:
             "monetary_usd": [100, 120, 90, 110, 9000, 9500, 0, 0, 0, 0],
             "average_order_value_usd": [20, 24, 22, 27, 1500, 1580] + [np.nan] * 4,
             "visits": [6, 6, 5, 5, 7, 7, 1, 1, 9, 9],
+            "add_to_cart_events": [4, 4, 3, 3, 5, 5, 1, 1, 6, 6],
         }
     )
     assert archetype(population.iloc[4:6], population) == "At-risk big spenders"
     assert archetype(population.iloc[6:8], population) == "Dormant sign-ups"
     assert archetype(population.iloc[8:10], population) == "Window shoppers"
     assert archetype(population.iloc[0:4], population) == "Bargain hunters"
+
+
+def non_buyers_and_buyers(visits: list[int], carts: list[int]) -> pd.DataFrame:
+    """Profiles of customers who never bought (one per visits/carts pair), then four buyers who visited 3 times."""
+    non_buyers = len(visits)
+    return pd.DataFrame(
+        {
+            "has_purchased": [0.0] * non_buyers + [1.0] * 4,
+            "recency_days": [np.nan] * non_buyers + [10.0, 20.0, 30.0, 40.0],
+            "frequency": [0.0] * non_buyers + [2.0, 2.0, 3.0, 3.0],
+            "monetary_usd": [0.0] * non_buyers + [100.0, 120.0, 90.0, 110.0],
+            "average_order_value_usd": [np.nan] * non_buyers + [50.0, 60.0, 30.0, 37.0],
+            "visits": [float(v) for v in visits] + [3.0] * 4,
+            "add_to_cart_events": [float(c) for c in carts] + [2.0] * 4,
+        }
+    )
+
+
+def test_non_buyers_who_never_visited_are_not_window_shoppers() -> None:
+    # a shop without web events: nobody visited, so the population's median visits is 0
+    # and "at least the median" holds for everyone; nobody browsed a cart to retarget
+    population = non_buyers_and_buyers([0] * 12, [0] * 12).assign(visits=0.0, add_to_cart_events=0.0)
+    assert population["visits"].median() == 0
+    assert archetype(population.iloc[:12], population) == "Dormant sign-ups"
+    # nor when a few of the segment visited but its typical member did not
+    few = non_buyers_and_buyers([0] * 9 + [5, 6, 7], [0] * 9 + [2, 2, 3])
+    assert archetype(few.iloc[:12], few) == "Dormant sign-ups"
+
+
+def test_non_buyers_who_visited_and_filled_carts_are_window_shoppers() -> None:
+    population = non_buyers_and_buyers([4, 5, 5, 6], [1, 2, 2, 3])
+    # median visits 5 against the population's 3.5 (4, 5, 5, 6 and four buyers' 3), carts 2
+    assert archetype(population.iloc[:4], population) == "Window shoppers"
+    # a segment with some buyers, but fewer than half, is named by its browsing too
+    mixed = population.iloc[[0, 1, 2, 4]]
+    assert archetype(mixed, population) == "Window shoppers"
+
+
+def test_non_buyers_who_visited_without_carts_are_dormant() -> None:
+    # they came often, but nothing was ever added to a cart: there is no cart to retarget
+    population = non_buyers_and_buyers([6, 7, 7, 8], [0, 0, 0, 0])
+    assert archetype(population.iloc[:4], population) == "Dormant sign-ups"
+
+
+def test_non_buyers_who_visited_less_than_the_typical_customer_are_dormant() -> None:
+    # they visited (median 1) and carted, but less than the median customer (3)
+    population = non_buyers_and_buyers([1, 1, 1, 1], [1, 1, 1, 1])
+    assert population["visits"].median() == 2
+    assert archetype(population.iloc[:4], population) == "Dormant sign-ups"
+
+
+def test_a_shop_without_web_events_gets_no_window_shoppers(segmented: tuple) -> None:
+    # the synthetic customers with every visit, session and cart set to 0 (as the Online
+    # Retail source has them): the non-buyers are segmented, but not named Window shoppers
+    frame, groups, _, _ = segmented
+    no_events = frame.assign(visits=0, sessions=0, add_to_cart_events=0)
+    _, segments = segment_customers(no_events, SegmentationConfig())
+    assert "Window shoppers" not in set(segments["segment_archetype"])
+    non_buyers = segments.loc[~no_events["has_purchased"].to_numpy(), "segment_archetype"]
+    assert set(non_buyers) == {"Dormant sign-ups"}
+
+
+def test_profiles_need_the_cart_column() -> None:
+    frame, _ = customers()
+    with pytest.raises(KeyError, match="add_to_cart_events"):
+        profile_frame(frame.drop(columns="add_to_cart_events"))
 
 
 # --- features: transformation, constant and missing values -----------------------------

@@ -103,12 +103,16 @@ buyers as (
 
 ranked as (
 
-    -- ranks run from the worst value (1) to the best: longest ago, fewest orders, least revenue
+    -- positions run from the worst value (1) to the best: longest ago, fewest orders, least
+    -- revenue; rank() is the first position of a value's tie group, the count its size
     select
         customer_id,
         rank() over (order by recency_days desc) as recency_rank,
+        count(*) over (partition by recency_days) as recency_ties,
         rank() over (order by frequency asc) as frequency_rank,
+        count(*) over (partition by frequency) as frequency_ties,
         rank() over (order by monetary_usd asc) as monetary_rank,
+        count(*) over (partition by monetary_usd) as monetary_ties,
         count(*) over () as scored_customers
 
     from buyers
@@ -117,20 +121,14 @@ ranked as (
 
 scored as (
 
-    -- score = 1 + floor(levels * (rank - 1) / scored customers): ntile(levels) with ties
-    -- resolved. Without ties it gives ntile's buckets; customers with equal values share
-    -- the rank of the first of them, and so the bucket ntile gives that first customer.
+    -- score = ceil(levels * (midrank - 0.5) / scored customers), midrank = rank + (ties - 1) / 2,
+    -- the middle position of the tie group: equal values get equal scores, the score of the
+    -- group's middle, so a tie of every buyer scores the middle level (3), not the lowest
     select
         customer_id,
-        1 + cast(
-            floor({{ score_levels }}.0 * (recency_rank - 1) / scored_customers) as {{ dbt.type_int() }}
-        ) as r_score,
-        1 + cast(
-            floor({{ score_levels }}.0 * (frequency_rank - 1) / scored_customers) as {{ dbt.type_int() }}
-        ) as f_score,
-        1 + cast(
-            floor({{ score_levels }}.0 * (monetary_rank - 1) / scored_customers) as {{ dbt.type_int() }}
-        ) as m_score
+        {{ midrank_score('recency_rank', 'recency_ties', 'scored_customers', score_levels) }} as r_score,
+        {{ midrank_score('frequency_rank', 'frequency_ties', 'scored_customers', score_levels) }} as f_score,
+        {{ midrank_score('monetary_rank', 'monetary_ties', 'scored_customers', score_levels) }} as m_score
 
     from ranked
 

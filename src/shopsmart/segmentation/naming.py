@@ -9,8 +9,12 @@ cluster numbers are.
 Names: each segment gets an archetype from its medians against the customer base,
 by the first rule that applies (buyers are customers with ``has_purchased``):
 
-1. fewer than half of its customers bought: "Window shoppers" when its median visits
-   are at least the median of all customers, else "Dormant sign-ups";
+1. fewer than half of its customers bought: "Window shoppers" when its members
+   browsed and filled carts, that is its median visits are above 0 and at least the
+   median of all customers, and its median add-to-cart events are above 0 (their
+   marketing action retargets the products left in the cart); else "Dormant sign-ups"
+   (customers who never visited, or whose visits never reached a cart, as on a shop
+   without web events);
 2. median frequency of at most 1 order: "One-time buyers";
 3. median monetary value at least the 75th percentile of buyers ("high value"):
    "High-value loyal" when its median recency is at most the buyers' median recency
@@ -38,6 +42,7 @@ PROFILE_COLUMNS: Final[tuple[str, ...]] = (
     "monetary_usd",
     "average_order_value_usd",
     "visits",
+    "add_to_cart_events",
 )
 
 ARCHETYPES: Final[tuple[str, ...]] = (
@@ -92,8 +97,7 @@ def archetype(segment: pd.DataFrame, population: pd.DataFrame) -> str:
     buyers = population[population["has_purchased"] > 0]
     segment_buyers = segment[segment["has_purchased"] > 0]
     if segment["has_purchased"].mean() < 0.5:
-        engaged = segment["visits"].median() >= population["visits"].median()
-        return "Window shoppers" if engaged else "Dormant sign-ups"
+        return "Window shoppers" if browsed_and_filled_carts(segment, population) else "Dormant sign-ups"
     if segment["frequency"].median() <= 1:
         return "One-time buyers"
     recent = segment_buyers["recency_days"].median() <= buyers["recency_days"].median()
@@ -104,6 +108,17 @@ def archetype(segment: pd.DataFrame, population: pd.DataFrame) -> str:
     if segment_buyers["average_order_value_usd"].median() < buyers["average_order_value_usd"].median():
         return "Bargain hunters"
     return "Regular buyers"
+
+
+def browsed_and_filled_carts(segment: pd.DataFrame, population: pd.DataFrame) -> bool:
+    """Whether a segment's typical member visited (at least as often as the typical customer) and added to a cart.
+
+    Medians above 0 are required: when most customers never visited (a shop without web
+    events), the population median is 0 and "at least the median" alone holds for anyone.
+    """
+    median_visits = segment["visits"].median()
+    visited = median_visits > 0 and median_visits >= population["visits"].median()
+    return bool(visited and segment["add_to_cart_events"].median() > 0)
 
 
 def unique_names(archetypes: list[str]) -> list[str]:
