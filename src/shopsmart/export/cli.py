@@ -20,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-from shopsmart.warehouse import add_database_argument
+from shopsmart.warehouse import INTERRUPTED_EXIT_CODE, add_database_argument
 
 from .parquet import DEFAULT_SCHEMAS, WarehouseUnavailable, export_marts
 
@@ -53,6 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     except WarehouseUnavailable as exc:
         print(f"shopsmart-export-marts: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(
+            f"shopsmart-export-marts: interrupted; each file in {args.out} is the previous or the new complete one",
+            file=sys.stderr,
+        )
+        return INTERRUPTED_EXIT_CODE
     for table in exported:
         print(f"{table.schema}.{table.name}: {table.rows} rows -> {table.path}")
     return 0
