@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 
 import duckdb
 
@@ -100,6 +104,36 @@ def require_complete_build(connection: duckdb.DuckDBPyConnection, database: Path
 
 #: The exit code of a command stopped by Ctrl-C (SIGINT), as shells report it: 128 + 2.
 INTERRUPTED_EXIT_CODE = 130
+
+
+class Interrupted(Exception):
+    """The command was stopped by Ctrl-C (SIGINT)."""
+
+
+@contextmanager
+def ctrl_c_as_interrupted() -> Iterator[None]:
+    """Raise Interrupted for a Ctrl-C inside the block, however it surfaces.
+
+    Outside a query, Python raises KeyboardInterrupt; during a DuckDB query, DuckDB
+    stops the query and raises RuntimeError("Query interrupted") instead. The SIGINT
+    handler records the signal, so that either error becomes Interrupted and the
+    command can exit with a message rather than a traceback. Main thread only.
+    """
+    received: list[int] = []
+
+    def on_sigint(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    except BaseException as exc:
+        if received:
+            raise Interrupted from exc
+        raise
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def add_database_argument(parser: argparse.ArgumentParser) -> None:

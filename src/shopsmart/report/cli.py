@@ -30,7 +30,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from shopsmart.warehouse import INTERRUPTED_EXIT_CODE, add_database_argument
+from shopsmart.warehouse import INTERRUPTED_EXIT_CODE, Interrupted, add_database_argument, ctrl_c_as_interrupted
 
 from .data import WarehouseUnavailable, read_report_data
 from .render import write_report
@@ -51,12 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        data = read_report_data(args.database, args.schema)
-        written = write_report(data, args.out)
+        with ctrl_c_as_interrupted():
+            data = read_report_data(args.database, args.schema)
+            written = write_report(data, args.out)
     except WarehouseUnavailable as exc:
         print(f"shopsmart-report: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except Interrupted:
         print(f"shopsmart-report: interrupted; the files in {args.out} may be incomplete", file=sys.stderr)
         return INTERRUPTED_EXIT_CODE
     for path in written:
