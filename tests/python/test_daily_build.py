@@ -11,6 +11,8 @@ copied so that each file's modification time is when it arrived), this module ch
   them, not the orders, line items, customers or products chains, and its marts, audit
   tables and event models equal a full `dbt build` of the same files;
 - a run with nothing new builds nothing;
+- each of these subset builds over a complete warehouse leaves it 'complete'
+  (audit.build_status);
 - a new orders file that turns one successful order into a failed one rebuilds the
   orders chain and the funnel sessions (incremental: the session of that order is
   built again), not the events, with the marts of a full build.
@@ -25,7 +27,9 @@ from pathlib import Path
 
 import pytest
 
-from dbt_project import PROJECT_DIR, DbtRun, assert_same_warehouse, dbt, generate_daily_shop, run
+from dbt_project import (
+    PROJECT_DIR, DbtRun, assert_same_warehouse, dbt, generate_daily_shop, latest_build_status, run,
+)
 
 SCRIPT = PROJECT_DIR / "scripts" / "build_daily.sh"
 TABLE_FILES = ["customers.csv", "orders.csv", "line_items.csv", "products.csv"]
@@ -103,6 +107,7 @@ def test_the_daily_build_builds_what_reads_new_files(generated: Path, tmp_path: 
     unchanged = {"base_shopsmart__orders", "base_shopsmart__line_items", "base_shopsmart__customers",
                  "base_shopsmart__products", "order_items", "stg_shopsmart__orders"}
     assert not unchanged & models, unchanged & models
+    assert latest_build_status(second) == "complete"
 
     full = dbt("build", tmp_path / "full", shop_env(data_dir))
     assert full.returncode == 0, full.output[-5000:]
@@ -123,6 +128,7 @@ def test_the_daily_build_builds_what_reads_new_files(generated: Path, tmp_path: 
     third = daily(work_dir, data_dir)
     assert {"base_shopsmart__orders", "order_items", "customer_rfm", "funnel_sessions"} <= built_models(work_dir)
     assert "base_shopsmart__events" not in built_models(work_dir)
+    assert latest_build_status(third) == "complete"
     corrected = dbt("build", tmp_path / "corrected", shop_env(data_dir))
     assert corrected.returncode == 0, corrected.output[-5000:]
     assert_same_warehouse(third, corrected)

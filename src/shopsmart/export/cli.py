@@ -20,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-from shopsmart.warehouse import add_database_argument
+from shopsmart.warehouse import INTERRUPTED_EXIT_CODE, Interrupted, add_database_argument, ctrl_c_as_interrupted
 
 from .parquet import DEFAULT_SCHEMAS, WarehouseUnavailable, export_marts
 
@@ -49,10 +49,17 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        exported = export_marts(args.database, args.out, args.schemas or DEFAULT_SCHEMAS)
+        with ctrl_c_as_interrupted():
+            exported = export_marts(args.database, args.out, args.schemas or DEFAULT_SCHEMAS)
     except WarehouseUnavailable as exc:
         print(f"shopsmart-export-marts: {exc}", file=sys.stderr)
         return 1
+    except Interrupted:
+        print(
+            f"shopsmart-export-marts: interrupted; each file in {args.out} is the previous or the new complete one",
+            file=sys.stderr,
+        )
+        return INTERRUPTED_EXIT_CODE
     for table in exported:
         print(f"{table.schema}.{table.name}: {table.rows} rows -> {table.path}")
     return 0

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from shopsmart.warehouse import WarehouseUnavailable, connect_read_only
+from shopsmart.warehouse import WarehouseUnavailable, connect_read_only, require_complete_build
 
 # Schemas whose tables BI tools read (see macros/generate_schema_name.sql).
 DEFAULT_SCHEMAS = ("marts",)
@@ -54,12 +54,15 @@ def export_marts(
 ) -> list[ExportedTable]:
     """Write each table and view of `schemas` to out_dir/<schema>/<name>.parquet.
 
-    The warehouse is opened read-only. A schema that the warehouse lacks is skipped;
-    Parquet files of tables that no longer exist in an exported schema are removed,
-    so the folder mirrors the warehouse.
+    The warehouse is opened read-only, and exported only when its latest build is
+    complete (IncompleteBuild otherwise, see require_complete_build); the read-only
+    connection keeps any build out until the export ends. A schema that the warehouse
+    lacks is skipped; Parquet files of tables that no longer exist in an exported
+    schema are removed, so the folder mirrors the warehouse.
     """
     wanted = list(schemas)
     with connect_read_only(database, "export") as connection:
+        require_complete_build(connection, database)
         relations = connection.execute(
             "select table_schema, table_name from information_schema.tables"
             " where table_schema in (select unnest(?)) order by table_schema, table_name",

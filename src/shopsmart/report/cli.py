@@ -18,6 +18,10 @@ segment_rfm_3d, rfm_distribution, location (top countries), visit_patterns
 (weekday x hour heatmap), funnel, cohort_retention and segment_selection (elbow
 and silhouette curves). A source without web events (UCI Online Retail) gets a
 note instead of visit_patterns and funnel, and no PNG for them.
+
+It refuses (exit code 1, nothing written) a warehouse whose latest build did not
+complete (audit.build_status not 'complete': a build that failed or was interrupted
+may leave marts of two builds). Ctrl-C stops it with exit code 130, no traceback.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from shopsmart.warehouse import add_database_argument
+from shopsmart.warehouse import INTERRUPTED_EXIT_CODE, Interrupted, add_database_argument, ctrl_c_as_interrupted
 
 from .data import WarehouseUnavailable, read_report_data
 from .render import write_report
@@ -47,11 +51,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        data = read_report_data(args.database, args.schema)
+        with ctrl_c_as_interrupted():
+            data = read_report_data(args.database, args.schema)
+            written = write_report(data, args.out)
     except WarehouseUnavailable as exc:
         print(f"shopsmart-report: {exc}", file=sys.stderr)
         return 1
-    for path in write_report(data, args.out):
+    except Interrupted:
+        print(f"shopsmart-report: interrupted; the files in {args.out} may be incomplete", file=sys.stderr)
+        return INTERRUPTED_EXIT_CODE
+    for path in written:
         print(path)
     return 0
 

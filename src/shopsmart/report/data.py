@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from shopsmart.warehouse import WarehouseUnavailable, connect_read_only
+from shopsmart.warehouse import WarehouseUnavailable, connect_read_only, require_complete_build
 
 #: Customers drawn (at random, with a fixed seed) for the scatter plots, so that a large
 #: customer base still gives a readable picture and a small file.
@@ -93,8 +93,9 @@ class ReportData:
 
 
 def read_report_data(database: Path, schema: str = "marts") -> ReportData:
-    """Everything the page shows, read from the marts in `schema`."""
+    """Everything the page shows, read from the marts in `schema` of a complete build."""
     with connect_read_only(database, "run the report") as connection:
+        require_complete_build(connection, database)
         require_marts(connection, database, schema)
         marts = f'"{schema}"'
         (total,) = connection.sql(f"select count(*) from {marts}.customer_segments").fetchone()
