@@ -171,6 +171,15 @@ def test_a_shop_without_events_gets_every_other_mart(course_without_events: DbtR
     ) == [(0, 0, 0)]
 
 
+def test_the_course_buyers_and_segments_make_sense_without_events(course_without_events: DbtRun) -> None:
+    run = course_without_events
+    # the course orders are all of one day: tied recency scores 3, not 1 (Lost)
+    assert run.query("select count(*) from marts.customer_rfm where rfm_segment = 'Lost'") == [(0,)]
+    assert run.query("select min(r_score), max(r_score) from marts.customer_rfm where has_purchased") == [(3, 3)]
+    # no visit and no cart: no segment can be window shoppers
+    assert run.query("select count(*) from marts.customer_segments where segment_name = 'Window shoppers'") == [(0,)]
+
+
 @pytest.mark.parametrize(("events", "message"), [
     (None, "Source table shopsmart.events: no file at "),
     ("", "Source table shopsmart.events: only empty files (0 bytes) at "),
@@ -179,7 +188,10 @@ def test_a_missing_or_0_byte_events_file_builds_without_events(
     events: str | None, message: str, tmp_path: Path
 ) -> None:
     data_dir = course_shop(tmp_path / "export", events)
-    run = dbt("build", tmp_path, {"SHOPSMART_DATA_DIR": str(data_dir)}, "--select", "+reconciliation")
+    run = dbt(
+        "build", tmp_path, {"SHOPSMART_DATA_DIR": str(data_dir)},
+        "--select", "+reconciliation", "--indirect-selection", "cautious",
+    )
     assert run.returncode == 0, run.output[-5000:]
     assert message in run.output
     assert run.query("select rows_in from audit.reconciliation where source_table = 'events'") == [(0,)]

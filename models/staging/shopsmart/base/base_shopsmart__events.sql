@@ -18,7 +18,8 @@
 {#- the payload keys read from event_data, in the order of payload_values -#}
 {%- set payload_keys = ['event_type', 'timestamp', 'item_id', 'quantity', 'order_id', 'status'] -%}
 {%- set reload_from = events_files_to_load() if is_incremental() else none -%}
-{%- set load_filter = shopsmart_source_file('events') ~ ' >= ' ~ quoted_text(reload_from) if reload_from is not none else '1 = 0' -%}
+{%- set load_filter = (shopsmart_source_file('events') ~ ' >= ' ~ quoted_text(reload_from))
+    if reload_from is not none else '1 = 0' -%}
 {%- set loaded_filter = 'source_file < ' ~ quoted_text(reload_from) if reload_from is not none else '1 = 0' -%}
 {%- set raw_object = json_object_text({
     'event_id': 'event_id_raw',
@@ -210,6 +211,14 @@ row_checked as (
 
 ),
 
+{%- set needs_raw_text -%}
+    row_checked.row_check_reason is not null
+    or customers.customer_id is null
+    or (row_checked.product_id is not null and products.product_id is null)
+    or shared_event_ids.event_id is not null
+    or row_checked.event_id is null
+{%- endset %}
+
 thinned as (
 
     -- the raw text is kept only where it can be needed: for a row rejected by its
@@ -231,17 +240,9 @@ thinned as (
         customers.customer_id is not null as is_known_customer,
         row_checked.product_id is null or products.product_id is not null as is_known_product,
         row_checked.event_id_raw,
-        {%- for column in ['customer_id_raw', 'event_data_raw', 'event_timestamp_raw'] %}
-            case
-                when
-                    row_checked.row_check_reason is not null
-                    or customers.customer_id is null
-                    or (row_checked.product_id is not null and products.product_id is null)
-                    or shared_event_ids.event_id is not null
-                    or row_checked.event_id is null
-                    then row_checked.{{ column }}
-            end as {{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        case when {{ needs_raw_text }} then row_checked.customer_id_raw end as customer_id_raw,
+        case when {{ needs_raw_text }} then row_checked.event_data_raw end as event_data_raw,
+        case when {{ needs_raw_text }} then row_checked.event_timestamp_raw end as event_timestamp_raw
 
     from row_checked
 

@@ -47,12 +47,13 @@ row_checked as (
             when nullif(trim(product_id_raw), '') is null then 'null_product_id'
             when product_id is null then 'invalid_product_id'
             -- a price that is not a plain number of cents says what it is instead
-            when price is null then case {{ decimal_text_shape('price_raw') }}
-                when 'decimal' then 'excess_price_decimals'
-                when 'thousands_separator' then 'price_with_thousands_separator'
-                when 'currency_symbol' then 'price_with_currency_symbol'
-                else 'invalid_price'
-            end
+            when price is null
+                then case {{ decimal_text_shape('price_raw') }}
+                    when 'decimal' then 'excess_price_decimals'
+                    when 'thousands_separator' then 'price_with_thousands_separator'
+                    when 'currency_symbol' then 'price_with_currency_symbol'
+                    else 'invalid_price'
+                end
             when price < 0 then 'invalid_price'
         end as row_check_reason
 
