@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 # The test suite builds into its own DuckDB file, leaving shopsmart.duckdb alone.
 TEST_DB := target/test.duckdb
 
-.PHONY: help build daily test lint dbt-test pytest chromium docs conventions export semantic report sample lock clean
+.PHONY: help build current-warehouse daily test lint dbt-test pytest chromium docs conventions export semantic report sample lock clean
 
 $(INSTALLED): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,15 @@ help:
 ## build: install, then dbt build (seeds, models, tests) on the embedded sample into shopsmart.duckdb,
 ## then export the marts as Parquet files for BI tools (exports/)
 build: $(INSTALLED)
+	scripts/warehouse_is_current.sh --started
 	$(BIN)/dbt build
 	$(BIN)/shopsmart-export-marts
+	scripts/warehouse_is_current.sh --record
+
+# make docs and make report read the warehouse of the last make build when it is
+# current (complete, same settings, no file changed since), and build it otherwise.
+current-warehouse: $(INSTALLED)
+	scripts/warehouse_is_current.sh || $(MAKE) --no-print-directory build
 
 ## daily: after new source files arrive, build only what reads a table written since the last
 ## daily build (dbt source freshness, then dbt build --select source_status:fresher+); the first run builds everything
@@ -65,17 +72,19 @@ pytest: $(INSTALLED) chromium
 chromium:
 	scripts/ensure_chromium.sh
 
-## docs: build, then generate the dbt docs site as one self-contained page: target/docs_site/index.html
-docs: build
+## docs: the dbt docs site as one self-contained page, target/docs_site/index.html, from the
+## warehouse of the last make build (built first when missing, incomplete or out of date)
+docs: current-warehouse
 	scripts/build_docs.sh
 
 ## conventions: check naming, layering, tests and documentation coverage with dbt-bouncer (after docs)
 conventions: docs
 	$(BIN)/dbt-bouncer run --config-file dbt-bouncer.yml
 
-## report: build, then the customer report for marketers: target/report/index.html (self-contained) and its PNG charts
-report: build
-	$(BIN)/shopsmart-report --database shopsmart.duckdb --out target/report
+## report: the customer report for marketers, target/report/index.html (self-contained) and its PNG
+## charts, from the warehouse of the last make build (built first when missing, incomplete or out of date)
+report: current-warehouse
+	$(BIN)/shopsmart-report --out target/report
 
 ## sample: regenerate the embedded sample seeds and their ground truth
 sample: $(INSTALLED)

@@ -2,7 +2,7 @@
 # Generates the dbt docs site as one self-contained page, OUT_DIR/index.html, with
 # the manifest and catalog embedded: open it from disk or host it as a static file.
 #
-#   scripts/build_docs.sh [OUT_DIR]        (default: target/docs_site)
+#   scripts/build_docs.sh [OUT_DIR]        (default: docs_site in dbt's target folder)
 #
 # The catalog (column types, row counts) is read from the warehouse that
 # SHOPSMART_DUCKDB_PATH names (default shopsmart.duckdb), so build it first (make build).
@@ -11,9 +11,9 @@
 set -euo pipefail
 
 project_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-out_dir="$(realpath -m "${1:-$project_dir/target/docs_site}")"
 dbt="${DBT:-$project_dir/.venv/bin/dbt}"
 target_path="$(realpath -m "${DBT_TARGET_PATH:-$project_dir/target}")"
+out_dir="$(realpath -m "${1:-$target_path/docs_site}")"
 # The site sends no usage beacons to dbt Labs unless asked to.
 export DBT_SEND_ANONYMOUS_USAGE_STATS="${DBT_SEND_ANONYMOUS_USAGE_STATS:-false}"
 
