@@ -11,9 +11,10 @@ TEST_DB := target/test.duckdb
 .PHONY: help build current-warehouse daily test lint dbt-test pytest chromium docs conventions export semantic report sample lock clean
 
 $(INSTALLED): requirements.lock pyproject.toml
+	@echo "Installing into $(VENV): pip, then requirements.lock (a few minutes the first time), then this project"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --progress-bar off -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(INSTALLED)
 
@@ -24,12 +25,13 @@ help:
 		/^## / { sub(/^## /, ""); printf " %s", $$0 } END { print "" }' $(firstword $(MAKEFILE_LIST))
 
 ## build: install, then dbt build (seeds, models, tests) on the embedded sample into shopsmart.duckdb,
-## then export the marts as Parquet files for BI tools (exports/)
+## then export the marts as Parquet files for BI tools (exports/), and say where everything is
 build: $(INSTALLED)
 	scripts/warehouse_is_current.sh --started
 	$(BIN)/dbt build
 	$(BIN)/shopsmart-export-marts
 	scripts/warehouse_is_current.sh --record
+	@$(BIN)/shopsmart-build-status --summary
 
 # make docs and make report read the warehouse of the last make build when it is
 # current (complete, same settings, no file changed since), and build it otherwise.

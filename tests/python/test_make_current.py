@@ -24,11 +24,25 @@ def make(target: str, work_dir: Path, env: dict[str, str] | None = None) -> DbtR
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work_dir = tmp_path_factory.mktemp("make_build")
-    build = make("build", work_dir)
+def make_build(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
+    build = make("build", tmp_path_factory.mktemp("make_build"))
     assert build.returncode == 0, build.output[-5000:]
-    return work_dir
+    return build
+
+
+@pytest.fixture
+def built(make_build: DbtRun) -> Path:
+    """The work folder of the make build: its warehouse, target/ and exports/."""
+    return make_build.database.parent
+
+
+def test_make_build_ends_saying_where_everything_is(make_build: DbtRun, built: Path) -> None:
+    summary = make_build.output[make_build.output.index(f"{make_build.database}: complete, run id"):]
+    [(quarantined,)] = make_build.query("select sum(rows_quarantined) from audit.reconciliation")
+    assert f"Warehouse:     {make_build.database}" in summary
+    assert f"Quarantine:    {quarantined:,} rows rejected (customers " in summary
+    assert f"Parquet files: {built / 'exports' / 'marts'}" in summary
+    assert "make docs" in summary and "make report" in summary
 
 
 def test_make_docs_after_make_build_does_not_build_again(built: Path) -> None:

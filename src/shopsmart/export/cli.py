@@ -16,13 +16,12 @@ atomically, so BI tools reading the folder never see a partly written file.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from shopsmart.warehouse import INTERRUPTED_EXIT_CODE, Interrupted, add_database_argument, ctrl_c_as_interrupted
 
-from .parquet import DEFAULT_SCHEMAS, WarehouseUnavailable, export_marts
+from .parquet import DEFAULT_SCHEMAS, WarehouseUnavailable, default_export_dir, export_marts
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--out",
         type=Path,
-        default=Path(os.environ.get("SHOPSMART_EXPORT_DIR") or "exports"),
+        default=default_export_dir(),
         help="folder for <schema>/<table>.parquet (default: $SHOPSMART_EXPORT_DIR, else exports)",
     )
     parser.add_argument(

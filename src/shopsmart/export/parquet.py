@@ -14,6 +14,11 @@ from shopsmart.warehouse import WarehouseUnavailable, connect_read_only, require
 DEFAULT_SCHEMAS = ("marts",)
 
 
+def default_export_dir() -> Path:
+    """The folder the marts are exported to: $SHOPSMART_EXPORT_DIR, else exports."""
+    return Path(os.environ.get("SHOPSMART_EXPORT_DIR") or "exports")
+
+
 @dataclass(frozen=True)
 class ExportedTable:
     schema: str
