@@ -180,6 +180,65 @@ def test_the_course_buyers_and_segments_make_sense_without_events(course_without
     assert run.query("select count(*) from marts.customer_segments where segment_name = 'Window shoppers'") == [(0,)]
 
 
+def course_events(customer_ids: list[str]) -> str:
+    """A small events file: each customer visits twice on one day, the second visit fills a cart."""
+    lines = [",".join(COLUMNS["events"])]
+    for number, customer_id in enumerate(customer_ids):
+        # two sessions per customer: 09:00 and, after more than the session timeout, 11:00
+        for event_id, event_type, payload, at in [
+            (3 * number + 1, "visit", {}, "2024-03-28 09:00:00"),
+            (3 * number + 2, "visit", {}, "2024-03-28 11:00:00"),
+            (3 * number + 3, "add_to_cart", {"item_id": 1, "quantity": 1}, "2024-03-28 11:05:00"),
+        ]:
+            payload_text = event(event_type, **payload).replace('"', '""')
+            lines.append(f'{event_id},{customer_id},"{payload_text}",{at}')
+    return "\n".join(lines) + "\n"
+
+
+VISITORS = 50
+
+
+@pytest.fixture(scope="module")
+def course_with_events(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
+    work_dir = tmp_path_factory.mktemp("course_events")
+    with (COURSE_DIR / "customers.csv").open(newline="") as handle:
+        customer_ids = [row["customer_id"] for row in csv.DictReader(handle)][:VISITORS]
+    data_dir = course_shop(work_dir / "export", course_events(customer_ids))
+    run = dbt(
+        "build", work_dir, {"SHOPSMART_DATA_DIR": str(data_dir)},
+        "--select", "+customer_segments", "+customer_visit_frequency", "+funnel_sessions", "+reconciliation",
+        "--indirect-selection", "cautious",
+    )
+    assert run.returncode == 0, run.output[-5000:]
+    return run
+
+
+def test_the_course_marts_make_sense_with_a_small_events_file(course_with_events: DbtRun) -> None:
+    run = course_with_events
+    assert run.query(
+        "select rows_in, rows_accepted, rows_quarantined from audit.reconciliation where source_table = 'events'"
+    ) == [(3 * VISITORS, 3 * VISITORS, 0)]
+    # every visitor: 2 visits in 2 sessions; everyone else: none
+    assert run.query(
+        "select visits, sessions, count(*) from marts.customer_visit_frequency group by all order by visits"
+    ) == [(0, 0, 10_000 - VISITORS), (2, 2, VISITORS)]
+    assert run.query("select count(*), count(distinct customer_id) from marts.funnel_sessions") == [
+        (2 * VISITORS, VISITORS)
+    ]
+    # the visits do not change the buyers' tied recency: still not Lost
+    assert run.query("select count(*) from marts.customer_rfm where rfm_segment = 'Lost'") == [(0,)]
+    # a segment named for browsing and carts is one whose typical member browsed and filled a cart
+    segments = run.query(
+        "select segment_name, median(features.visits), median(features.add_to_cart_events), count(*) "
+        "from marts.customer_segments as segments "
+        "inner join marts.customer_features as features using (customer_id) group by segment_name"
+    )
+    assert sum(customers for *_, customers in segments) == 10_000
+    for name, median_visits, median_carts, _ in segments:
+        if name.startswith("Window shoppers"):
+            assert median_visits > 0 and median_carts > 0, segments
+
+
 @pytest.mark.parametrize(("events", "message"), [
     (None, "Source table shopsmart.events: no file at "),
     ("", "Source table shopsmart.events: only empty files (0 bytes) at "),
