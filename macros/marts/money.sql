@@ -25,7 +25,7 @@
 {#
     Per group of rows of the `orders` mart: the orders by status and the revenue of
     the successful ones in US dollars, at capped prices (revenue_usd) and at raw
-    catalogue prices (revenue_usd_raw), unrounded. One definition of "revenue" for
+    catalogue prices (revenue_usd_uncapped), unrounded. One definition of "revenue" for
     every mart that counts orders.
 #}
 {% macro order_outcome_aggregates() -%}
@@ -34,7 +34,7 @@
         count(case when status = 'failed' then 1 end) as failed_orders,
         count(case when status = 'cancelled' then 1 end) as cancelled_orders,
         sum(case when is_successful then total_amount_usd else 0 end) as revenue_usd,
-        sum(case when is_successful then total_amount_usd_raw else 0 end) as revenue_usd_raw
+        sum(case when is_successful then total_amount_usd_uncapped else 0 end) as revenue_usd_uncapped
 {%- endmacro %}
 
 

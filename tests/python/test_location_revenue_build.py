@@ -106,7 +106,7 @@ def test_revenue_and_customers_per_country_match_a_recount(sample_build: DbtRun,
     marts = {
         country: [customers, orders, revenue, revenue_raw]
         for country, customers, orders, revenue, revenue_raw in sample_build.query(
-            "select country, customers, orders, revenue_usd, revenue_usd_raw from marts.location_summary_by_country"
+            "select country, customers, orders, revenue_usd, revenue_usd_uncapped from marts.location_summary_by_country"
         )
     }
     assert marts == dict(expected)
@@ -124,13 +124,13 @@ def test_revenue_per_region_matches_a_recount(sample_build: DbtRun, shop: Shop) 
 
 def test_location_totals_add_up_to_the_shop(sample_build: DbtRun) -> None:
     [(customers, revenue, revenue_raw)] = sample_build.query(
-        "select count(*), sum(lifetime_revenue_usd), sum(lifetime_revenue_usd_raw) from marts.customers"
+        "select count(*), sum(lifetime_revenue_usd), sum(lifetime_revenue_usd_uncapped) from marts.customers"
     )
     [(orders_revenue,)] = sample_build.query("select sum(total_amount_usd) from marts.orders where is_successful")
     assert revenue == orders_revenue > 0
     for mart in ("marts.location_summary_by_country", "marts.location_summary_by_region"):
         [(mart_customers, mart_revenue, mart_revenue_raw)] = sample_build.query(
-            f"select sum(customers), sum(revenue_usd), sum(revenue_usd_raw) from {mart}"
+            f"select sum(customers), sum(revenue_usd), sum(revenue_usd_uncapped) from {mart}"
         )
         assert (mart_customers, mart_revenue, mart_revenue_raw) == (customers, revenue, revenue_raw), mart
 

@@ -103,7 +103,7 @@ def test_order_totals_match_the_raw_files(
     marts = {
         order_id: (status, raw, capped)
         for order_id, status, raw, capped in sample_build.query(
-            "select order_id, status, total_amount_usd_raw, total_amount_usd from marts.orders"
+            "select order_id, status, total_amount_usd_uncapped, total_amount_usd from marts.orders"
         )
     }
     assert marts.keys() == expected_order_totals.keys()
@@ -120,13 +120,13 @@ def test_successful_revenue_matches_the_raw_files(
     assert expected_raw > 0
 
     [(orders_raw, orders_capped)] = sample_build.query(
-        "select sum(total_amount_usd_raw), sum(total_amount_usd) from marts.orders where is_successful"
+        "select sum(total_amount_usd_uncapped), sum(total_amount_usd) from marts.orders where is_successful"
     )
     [(customers_raw, customers_capped)] = sample_build.query(
-        "select sum(lifetime_revenue_usd_raw), sum(lifetime_revenue_usd) from marts.customers"
+        "select sum(lifetime_revenue_usd_uncapped), sum(lifetime_revenue_usd) from marts.customers"
     )
     [(items_raw, items_capped)] = sample_build.query(
-        "select sum(line_total_usd_raw), sum(line_total_usd) from marts.order_items where is_successful_order"
+        "select sum(line_total_usd_uncapped), sum(line_total_usd) from marts.order_items where is_successful_order"
     )
     assert orders_raw == customers_raw == items_raw == expected_raw
     assert orders_capped == customers_capped == items_capped == expected_capped

@@ -79,7 +79,7 @@ def test_orders_are_the_accepted_invoices(marts_build: MartsBuild) -> None:
 
 def test_order_totals_in_pounds_are_exact_to_the_cent(marts_build: MartsBuild) -> None:
     """Each order's total in GBP is its lines' exact amount rounded once; revenue is their sum."""
-    totals = dict(marts_build.run.query("select order_id, total_amount from marts.orders"))
+    totals = dict(marts_build.run.query("select order_id, total_amount_local from marts.orders"))
     expected = {
         invoice: amount.quantize(CENT, ROUND_HALF_UP)
         for invoice_type in ("purchase", "cancellation")
@@ -87,7 +87,7 @@ def test_order_totals_in_pounds_are_exact_to_the_cent(marts_build: MartsBuild) -
     }
     assert totals == expected
     purchase_revenue = sum(marts_build.amounts("purchase").values())
-    (revenue,) = marts_build.run.query("select sum(lifetime_revenue) from marts.customers")[0]
+    (revenue,) = marts_build.run.query("select sum(lifetime_revenue_local) from marts.customers")[0]
     assert revenue == sum(expected[i] for i in marts_build.invoices("purchase"))
     assert abs(revenue - purchase_revenue) < CENT * len(marts_build.invoices("purchase")) / 2
 
@@ -102,7 +102,7 @@ def test_cancellations_are_reported_beside_revenue(marts_build: MartsBuild) -> N
     for invoice, amount in marts_build.amounts("purchase").items():
         revenue[owner[invoice]] += amount.quantize(CENT, ROUND_HALF_UP)
     rows = marts_build.run.query(
-        "select customer_id, cancelled_orders, cancelled_order_value, lifetime_revenue, net_revenue"
+        "select customer_id, cancelled_orders, cancelled_order_value_local, lifetime_revenue_local, net_revenue_local"
         " from marts.customers"
     )
     assert {c: (n, value, life, net) for c, n, value, life, net in rows} == {

@@ -78,7 +78,7 @@ def customers(sample_build: DbtRun) -> dict[str, Customer]:
     totals = {
         order_id: (capped, raw)
         for order_id, capped, raw in sample_build.query(
-            "select order_id, total_amount_usd, total_amount_usd_raw from marts.orders"
+            "select order_id, total_amount_usd, total_amount_usd_uncapped from marts.orders"
         )
     }
     units: Counter = Counter()
@@ -124,7 +124,7 @@ def test_recency_frequency_and_monetary_match_a_recount(
     marts = mart_rows(
         sample_build,
         "customer_rfm",
-        "recency_days, frequency, monetary_usd, monetary_usd_raw, has_purchased, rfm_segment",
+        "recency_days, frequency, monetary_usd, monetary_usd_uncapped, has_purchased, rfm_segment",
     )
     features = mart_rows(sample_build, "customer_features", "recency_days, frequency, monetary_usd, has_purchased")
     expected = {}

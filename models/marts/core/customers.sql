@@ -32,8 +32,8 @@ order_summary as (
         cast(sum(case when is_successful then units else 0 end) as {{ dbt.type_bigint() }}) as items_bought,
         {{ order_outcome_aggregates() }},
         -- in the customer's currency, the sum of the orders' totals (each exact to the cent)
-        sum(case when is_successful then total_amount else 0 end) as revenue,
-        sum(case when status = 'cancelled' then total_amount else 0 end) as cancelled_value,
+        sum(case when is_successful then total_amount_local else 0 end) as revenue_local,
+        sum(case when status = 'cancelled' then total_amount_local else 0 end) as cancelled_value_local,
         sum(case when status = 'cancelled' then total_amount_usd else 0 end) as cancelled_value_usd,
 
         min(checked_out_at) as first_order_at,
@@ -79,13 +79,13 @@ final as (
         coalesce(order_summary.cancelled_orders, 0) as cancelled_orders,
         coalesce(order_summary.items_bought, 0) as items_bought,
         {{ round_money('coalesce(order_summary.revenue_usd, 0)') }} as lifetime_revenue_usd,
-        {{ round_money('coalesce(order_summary.revenue_usd_raw, 0)') }} as lifetime_revenue_usd_raw,
-        {{ round_money('coalesce(order_summary.revenue, 0)') }} as lifetime_revenue,
-        {{ round_money('coalesce(order_summary.cancelled_value, 0)') }} as cancelled_order_value,
+        {{ round_money('coalesce(order_summary.revenue_usd_uncapped, 0)') }} as lifetime_revenue_usd_uncapped,
+        {{ round_money('coalesce(order_summary.revenue_local, 0)') }} as lifetime_revenue_local,
+        {{ round_money('coalesce(order_summary.cancelled_value_local, 0)') }} as cancelled_order_value_local,
         {{ round_money('coalesce(order_summary.cancelled_value_usd, 0)') }} as cancelled_order_value_usd,
         -- purchase revenue minus the value of cancelled orders
-        {{ round_money('coalesce(order_summary.revenue, 0) - coalesce(order_summary.cancelled_value, 0)') }}
-            as net_revenue,
+        {{ round_money('coalesce(order_summary.revenue_local, 0) - coalesce(order_summary.cancelled_value_local, 0)') }}
+            as net_revenue_local,
         {{ round_money('coalesce(order_summary.revenue_usd, 0) - coalesce(order_summary.cancelled_value_usd, 0)') }}
             as net_revenue_usd,
 

@@ -59,12 +59,14 @@ priced_lines as (
         line_items.price_currency,
 
         line_items.quantity,
-        line_items.unit_price as unit_price_raw,
+        line_items.unit_price as unit_price_local_uncapped,
         -- only a catalogue price is capped: a price invoiced on the line is what was paid
-        case
-            when line_items.is_catalogue_price and products.is_price_outlier then price_cap.capped_unit_price
-            else line_items.unit_price
-        end as unit_price,
+        cast(
+            case
+                when line_items.is_catalogue_price and products.is_price_outlier then price_cap.capped_unit_price
+                else line_items.unit_price
+            end as numeric(18, 3)
+        ) as unit_price_local,
 
         products.is_price_outlier
 
@@ -93,11 +95,11 @@ joined as (
         priced_lines.price_currency,
 
         priced_lines.quantity,
-        priced_lines.unit_price,
-        priced_lines.unit_price_raw,
+        priced_lines.unit_price_local,
+        priced_lines.unit_price_local_uncapped,
         -- prices have at most three decimals and quantities are whole, so these products are exact
-        priced_lines.unit_price * priced_lines.quantity as line_amount_exact,
-        priced_lines.unit_price_raw * priced_lines.quantity as line_amount_raw_exact,
+        priced_lines.unit_price_local * priced_lines.quantity as line_amount_exact,
+        priced_lines.unit_price_local_uncapped * priced_lines.quantity as line_amount_uncapped_exact,
         currency_rates.units_per_usd,
         price_rates.units_per_usd as price_units_per_usd,
 
@@ -137,18 +139,20 @@ final as (
         price_currency,
 
         quantity,
-        unit_price,
-        unit_price_raw,
-        {{ price_to_usd('unit_price', 'price_currency', 'price_units_per_usd') }} as unit_price_usd,
-        {{ price_to_usd('unit_price_raw', 'price_currency', 'price_units_per_usd') }} as unit_price_usd_raw,
+        unit_price_local,
+        unit_price_local_uncapped,
+        {{ price_to_usd('unit_price_local', 'price_currency', 'price_units_per_usd') }} as unit_price_usd,
+        {{ price_to_usd('unit_price_local_uncapped', 'price_currency', 'price_units_per_usd') }}
+            as unit_price_usd_uncapped,
         {{ price_to_usd('line_amount_exact', 'price_currency', 'price_units_per_usd') }} as line_total_usd,
-        {{ price_to_usd('line_amount_raw_exact', 'price_currency', 'price_units_per_usd') }} as line_total_usd_raw,
+        {{ price_to_usd('line_amount_uncapped_exact', 'price_currency', 'price_units_per_usd') }}
+            as line_total_usd_uncapped,
         {{ price_to_currency(
             'line_amount_exact', 'price_currency', 'price_units_per_usd', 'currency', 'units_per_usd'
-        ) }} as line_total,
+        ) }} as line_total_local,
         {{ price_to_currency(
-            'line_amount_raw_exact', 'price_currency', 'price_units_per_usd', 'currency', 'units_per_usd'
-        ) }} as line_total_raw,
+            'line_amount_uncapped_exact', 'price_currency', 'price_units_per_usd', 'currency', 'units_per_usd'
+        ) }} as line_total_local_uncapped,
 
         is_price_outlier,
         order_status = 'success' as is_successful_order,

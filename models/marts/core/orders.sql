@@ -36,10 +36,10 @@ order_totals as (
         -- US dollar line totals are each rounded once, so their sums are exact and every
         -- USD figure of the marts adds up from the lines
         sum(line_total_usd) as total_amount_usd,
-        sum(line_total_usd_raw) as total_amount_usd_raw,
+        sum(line_total_usd_uncapped) as total_amount_usd_uncapped,
         -- exact amounts in the price currency, converted and rounded once per order below
-        sum(unit_price * quantity) as total_price_amount,
-        sum(unit_price_raw * quantity) as total_price_amount_raw,
+        sum(unit_price_local * quantity) as total_price_amount,
+        sum(unit_price_local_uncapped * quantity) as total_price_amount_uncapped,
 
         {{ dbt.bool_or('is_price_outlier') }} as has_price_outlier
 
@@ -64,9 +64,9 @@ joined as (
         coalesce(order_totals.items, 0) as items,
         coalesce(order_totals.units, 0) as units,
         coalesce(order_totals.total_amount_usd, 0) as total_amount_usd,
-        coalesce(order_totals.total_amount_usd_raw, 0) as total_amount_usd_raw,
+        coalesce(order_totals.total_amount_usd_uncapped, 0) as total_amount_usd_uncapped,
         coalesce(order_totals.total_price_amount, 0) as total_price_amount,
-        coalesce(order_totals.total_price_amount_raw, 0) as total_price_amount_raw,
+        coalesce(order_totals.total_price_amount_uncapped, 0) as total_price_amount_uncapped,
         currency_rates.units_per_usd,
         price_rates.units_per_usd as price_units_per_usd,
 
@@ -102,15 +102,15 @@ final as (
         items,
         units,
         {{ round_money('total_amount_usd') }} as total_amount_usd,
-        {{ round_money('total_amount_usd_raw') }} as total_amount_usd_raw,
+        {{ round_money('total_amount_usd_uncapped') }} as total_amount_usd_uncapped,
         -- converted from the exact total in the price currency and rounded once, so it may
         -- differ from the sum of the rounded line totals by up to half a cent per line
         {{ price_to_currency(
             'total_price_amount', 'price_currency', 'price_units_per_usd', 'currency', 'units_per_usd'
-        ) }} as total_amount,
+        ) }} as total_amount_local,
         {{ price_to_currency(
-            'total_price_amount_raw', 'price_currency', 'price_units_per_usd', 'currency', 'units_per_usd'
-        ) }} as total_amount_raw,
+            'total_price_amount_uncapped', 'price_currency', 'price_units_per_usd', 'currency', 'units_per_usd'
+        ) }} as total_amount_local_uncapped,
 
         status = 'success' as is_successful,
         has_price_outlier,

@@ -32,7 +32,7 @@ located_customers as (
         customers.failed_orders,
         customers.cancelled_orders,
         customers.lifetime_revenue_usd,
-        customers.lifetime_revenue_usd_raw,
+        customers.lifetime_revenue_usd_uncapped,
 
         customers.first_visit_at is not null as is_visitor,
         customers.is_buyer
@@ -80,7 +80,7 @@ location_totals as (
         sum(located_customers.failed_orders) as failed_orders,
         sum(located_customers.cancelled_orders) as cancelled_orders,
         sum(located_customers.lifetime_revenue_usd) as revenue_usd,
-        sum(located_customers.lifetime_revenue_usd_raw) as revenue_usd_raw
+        sum(located_customers.lifetime_revenue_usd_uncapped) as revenue_usd_uncapped
 
     from customer_locations
 
@@ -109,7 +109,7 @@ overall_totals as (
         sum(failed_orders) as failed_orders,
         sum(cancelled_orders) as cancelled_orders,
         sum(lifetime_revenue_usd) as revenue_usd,
-        sum(lifetime_revenue_usd_raw) as revenue_usd_raw
+        sum(lifetime_revenue_usd_uncapped) as revenue_usd_uncapped
 
     from located_customers
 
@@ -235,7 +235,7 @@ final as (
         cast(locations.failed_orders as {{ dbt.type_bigint() }}) as failed_orders,
         cast(locations.cancelled_orders as {{ dbt.type_bigint() }}) as cancelled_orders,
         {{ round_money('locations.revenue_usd') }} as revenue_usd,
-        {{ round_money('locations.revenue_usd_raw') }} as revenue_usd_raw,
+        {{ round_money('locations.revenue_usd_uncapped') }} as revenue_usd_uncapped,
         {{ divide_money('locations.revenue_usd', 'locations.successful_orders') }} as average_order_value_usd,
         {{ divide_money('locations.revenue_usd', 'locations.customers') }} as revenue_per_customer_usd,
         cast(round(locations.visit_to_purchase_rate, 4) as numeric(18, 4)) as visit_to_purchase_rate,

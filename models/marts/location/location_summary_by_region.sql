@@ -47,7 +47,7 @@ final as (
         locations.failed_orders,
         locations.cancelled_orders,
         locations.revenue_usd,
-        locations.revenue_usd_raw,
+        locations.revenue_usd_uncapped,
         locations.average_order_value_usd,
         locations.revenue_per_customer_usd,
         locations.visit_to_purchase_rate,

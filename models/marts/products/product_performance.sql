@@ -105,7 +105,7 @@ sales as (
         count(distinct order_id) as successful_orders,
         cast(sum(quantity) as {{ dbt.type_bigint() }}) as units_sold,
         sum(line_total_usd) as revenue_usd,
-        sum(line_total_usd_raw) as revenue_usd_raw
+        sum(line_total_usd_uncapped) as revenue_usd_uncapped
 
     from order_items
 
@@ -136,7 +136,7 @@ joined as (
         coalesce(sales.successful_orders, 0) as successful_orders,
         coalesce(sales.units_sold, 0) as units_sold,
         coalesce(sales.revenue_usd, 0) as revenue_usd,
-        coalesce(sales.revenue_usd_raw, 0) as revenue_usd_raw,
+        coalesce(sales.revenue_usd_uncapped, 0) as revenue_usd_uncapped,
 
         products.is_price_outlier
 
@@ -177,7 +177,7 @@ final as (
         successful_orders,
         units_sold,
         {{ round_money('revenue_usd') }} as revenue_usd,
-        {{ round_money('revenue_usd_raw') }} as revenue_usd_raw,
+        {{ round_money('revenue_usd_uncapped') }} as revenue_usd_uncapped,
         -- highest revenue first; equal revenue goes to the lower product_id, the shorter
         -- id first so that numeric ids (ShopSmart) keep their numeric order
         row_number() over (

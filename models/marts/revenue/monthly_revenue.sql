@@ -12,7 +12,7 @@ dated_orders as (
         customer_id,
         status,
         total_amount_usd,
-        total_amount_usd_raw,
+        total_amount_usd_uncapped,
         is_successful,
         cast({{ dbt.date_trunc('month', 'checked_out_at') }} as date) as order_month
 
@@ -62,7 +62,7 @@ filled as (
         coalesce(monthly_totals.cancelled_orders, 0) as cancelled_orders,
         coalesce(monthly_totals.buying_customers, 0) as buying_customers,
         {{ round_money('coalesce(monthly_totals.revenue_usd, 0)') }} as revenue_usd,
-        {{ round_money('coalesce(monthly_totals.revenue_usd_raw, 0)') }} as revenue_usd_raw
+        {{ round_money('coalesce(monthly_totals.revenue_usd_uncapped, 0)') }} as revenue_usd_uncapped
 
     from month_spine
 
@@ -94,7 +94,7 @@ final as (
         cancelled_orders,
         buying_customers,
         revenue_usd,
-        revenue_usd_raw,
+        revenue_usd_uncapped,
         {{ divide_money('revenue_usd', 'successful_orders') }} as average_order_value_usd,
         orders - previous_orders as orders_change,
         revenue_usd - previous_revenue_usd as revenue_change_usd,

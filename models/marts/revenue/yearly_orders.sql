@@ -12,7 +12,7 @@ dated_orders as (
         customer_id,
         status,
         total_amount_usd,
-        total_amount_usd_raw,
+        total_amount_usd_uncapped,
         is_successful,
         checked_out_at,
         cast(extract(year from checked_out_at) as integer) as order_year
@@ -76,7 +76,7 @@ filled as (
         coalesce(yearly_totals.cancelled_orders, 0) as cancelled_orders,
         coalesce(yearly_totals.buying_customers, 0) as buying_customers,
         {{ round_money('coalesce(yearly_totals.revenue_usd, 0)') }} as revenue_usd,
-        {{ round_money('coalesce(yearly_totals.revenue_usd_raw, 0)') }} as revenue_usd_raw
+        {{ round_money('coalesce(yearly_totals.revenue_usd_uncapped, 0)') }} as revenue_usd_uncapped
 
     from year_spine
 
@@ -97,7 +97,7 @@ final as (
         cancelled_orders,
         buying_customers,
         revenue_usd,
-        revenue_usd_raw,
+        revenue_usd_uncapped,
         {{ divide_money('revenue_usd', 'successful_orders') }} as average_order_value_usd,
         {{ round_money('revenue_usd / months_in_data') }} as revenue_per_month_usd
 

@@ -33,7 +33,7 @@ successful_orders as (
     select
         orders.customer_id,
         orders.total_amount_usd,
-        orders.total_amount_usd_raw,
+        orders.total_amount_usd_uncapped,
         orders.checked_out_at
 
     from orders
@@ -74,7 +74,7 @@ purchase_summary as (
 
         count(*) as frequency,
         sum(total_amount_usd) as monetary_usd,
-        sum(total_amount_usd_raw) as monetary_usd_raw,
+        sum(total_amount_usd_uncapped) as monetary_usd_uncapped,
 
         min(checked_out_at) as first_purchase_at,
         max(checked_out_at) as last_purchase_at
@@ -145,7 +145,7 @@ joined as (
         buyers.recency_days,
         coalesce(buyers.frequency, 0) as frequency,
         coalesce(buyers.monetary_usd, 0) as monetary_usd,
-        coalesce(buyers.monetary_usd_raw, 0) as monetary_usd_raw,
+        coalesce(buyers.monetary_usd_uncapped, 0) as monetary_usd_uncapped,
         coalesce(cancellation_summary.cancelled_orders, 0) as cancelled_orders,
         coalesce(cancellation_summary.cancelled_value_usd, 0) as cancelled_value_usd,
         scored.r_score,
@@ -201,7 +201,7 @@ final as (
         cast(recency_days as {{ dbt.type_int() }}) as recency_days,
         cast(frequency as {{ dbt.type_int() }}) as frequency,
         {{ round_money('monetary_usd') }} as monetary_usd,
-        {{ round_money('monetary_usd_raw') }} as monetary_usd_raw,
+        {{ round_money('monetary_usd_uncapped') }} as monetary_usd_uncapped,
         cast(cancelled_orders as {{ dbt.type_int() }}) as cancelled_orders,
         {{ round_money('cancelled_value_usd') }} as cancelled_value_usd,
         -- purchases minus cancellations; the scores rank the purchases alone
