@@ -26,7 +26,7 @@ from dbt_project import PROJECT_DIR, DbtRun, dbt
 PERSONAS_FILE = PROJECT_DIR / "tests" / "fixtures" / "sample_truth" / "customer_personas.csv"
 ACTIONS_SEED = PROJECT_DIR / "seeds" / "reference" / "segment_actions.csv"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-SEGMENT_MODELS = "segment_model_diagnostics customer_segments segment_profiles"
+SEGMENT_MODELS = "segment_model_fits segment_model_diagnostics customer_segments segment_profiles"
 # the archetype a segment of each generator persona should get
 PERSONA_ARCHETYPES = {
     "loyal_high_spender": "High-value loyal",
@@ -171,7 +171,12 @@ def top(counts: Counter) -> str:
 def test_a_second_build_gives_the_same_segments(sample_build: DbtRun, tmp_path: Path) -> None:
     run = dbt("run", copy_of(sample_build, tmp_path / "again"), None, "--select", SEGMENT_MODELS)
     assert run.returncode == 0, run.output[-5000:]
-    for relation in ("marts.segment_model_diagnostics", "marts.customer_segments", "marts.segment_profiles"):
+    for relation in (
+        "diagnostics.segment_model_fits",
+        "marts.segment_model_diagnostics",
+        "marts.customer_segments",
+        "marts.segment_profiles",
+    ):
         assert run.fingerprint(relation) == sample_build.fingerprint(relation), relation
 
 

@@ -1,7 +1,7 @@
 """K-Means customer segmentation: pandas in, pandas out.
 
 ``select_model`` fits every candidate k on a sample and returns the diagnostics
-(``segment_model_diagnostics``); ``assign_segments`` puts every customer in a segment
+(``segment_model_fits``); ``assign_segments`` puts every customer in a segment
 of the chosen model (``customer_segments``); ``segment_customers`` does both. The dbt
 Python models in models/marts/segments/ only fetch their inputs and call these.
 """

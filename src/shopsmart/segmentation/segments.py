@@ -35,11 +35,11 @@ def chosen_centroids(diagnostics: pd.DataFrame, n_features: int) -> np.ndarray:
     """Centroids of the diagnostics row flagged is_chosen, checked against the feature count."""
     chosen = diagnostics[diagnostics["is_chosen"].astype(bool)]
     if len(chosen) != 1:
-        raise ValueError(f"segment_model_diagnostics: expected one chosen k, found {len(chosen)}")
+        raise ValueError(f"segment_model_fits: expected one chosen k, found {len(chosen)}")
     centroids = np.asarray(json.loads(chosen["centroids_json"].iloc[0]), dtype=np.float32)
     if centroids.ndim != 2 or centroids.shape != (int(chosen["k"].iloc[0]), n_features):
         raise ValueError(
-            f"segment_model_diagnostics: centroids of shape {centroids.shape} do not match "
+            f"segment_model_fits: centroids of shape {centroids.shape} do not match "
             f"k = {int(chosen['k'].iloc[0])} and {n_features} features; rebuild the diagnostics"
         )
     return centroids

@@ -96,7 +96,7 @@ def choose_k(diagnostics: pd.DataFrame, config: SegmentationConfig) -> int:
 
 
 def select_model(features: pd.DataFrame, config: SegmentationConfig) -> pd.DataFrame:
-    """``segment_model_diagnostics``: one row per candidate k, the chosen one flagged."""
+    """``segment_model_fits``: one row per candidate k with its centroids, the chosen one flagged."""
     if len(features) < config.k_min + 1:
         raise ValueError(
             f"customer features: {len(features)} customer(s), segmentation needs at least k_min + 1 = "
