@@ -1,7 +1,9 @@
 """The report's self-contained HTML page for marketers, its charts (charts.py) written as PNG.
 
-The page shows the shop's headline figures, the segment profiles with their
-recommended action and one <figure data-chart="ID"> per chart of CHARTS, the PNG
+The page leads with the segments in plain words (who they are, how many, their
+share of the revenue, what to do, their audience file), then the shop's headline
+figures and charts, what the figures mean, and an appendix with the technical
+charts of the segmentation. Each chart is a <figure data-chart="ID">, its PNG
 embedded as a data URI. A chart that needs web events is replaced by a note when
 the source has none (UCI Online Retail).
 """
@@ -17,7 +19,9 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .audience import AudienceFile, relative_href
 from .charts import (
+    TOO_RECENT,
     cohort_retention_chart,
     funnel_chart,
     location_chart,
@@ -26,10 +30,13 @@ from .charts import (
     rfm_chart,
     rfm_distribution_chart,
     save_chart,
+    segment_colour,
+    segment_shares_chart,
     selection_chart,
     visit_patterns_chart,
 )
-from .data import Overview, ReportData
+from .data import AsOf, Overview, ReportData
+from .wording import long_date, money, typical_customer, who_they_are
 
 
 @dataclass(frozen=True)
@@ -47,18 +54,19 @@ class Chart:
         return f"{self.chart_id}.png"
 
 
-#: The charts in the order of the page.
-CHARTS = (
-    Chart("segment_profiles", "Segment profiles",
-          "Left: each segment's share of the customers and of the revenue. Right: each segment's average "
-          "behaviour, red above the shop's average and blue below it, the value printed in the cell.",
+#: The charts of the segment section, after the segments themselves.
+SEGMENT_CHARTS = (
+    Chart("segment_shares", "Who brings the revenue",
+          "Each segment's share of the customers (light bar) and of the revenue (solid bar), in the segment's "
+          "colour.", segment_shares_chart),
+    Chart("segment_profiles", "How the segments behave",
+          "The average customer of each segment. Darker means more than the other segments have, column by "
+          "column; for days since the last order, darker means longer ago. The value is printed in each cell.",
           profile_chart),
-    Chart("segment_projection", "Customers on two principal components",
-          "Each dot is a customer of a fixed random sample, coloured by segment: customers close together "
-          "behave alike.", projection_chart),
-    Chart("segment_rfm_3d", "Recency, frequency and monetary value",
-          "The buyers of the sample by days since their last order, number of orders and revenue (log scale), "
-          "coloured by segment.", rfm_chart),
+)
+
+#: The charts of the whole shop.
+SHOP_CHARTS = (
     Chart("rfm_distribution", "RFM segments",
           "Customers and revenue per RFM segment, from the recency and frequency scores (1 to 5) of each buyer; "
           "'No purchase' are the customers without a successful order.", rfm_distribution_chart),
@@ -71,13 +79,27 @@ CHARTS = (
     Chart("funnel", "Website funnel",
           "Web sessions reaching each step in order: visit, add to cart, checkout, successful order.",
           funnel_chart, needs_web_events=True),
-    Chart("cohort_retention", "Cohort retention",
-          "Customers grouped by the month of their first successful order; each cell is the share of the "
-          "cohort that ordered again that many months later.", cohort_retention_chart),
-    Chart("segment_selection", "How the segments were chosen",
+    Chart("cohort_retention", "Do first-time buyers come back?",
+          "Customers grouped by the month of their first successful order; each cell is the share of them "
+          "with a successful order that many months later (darker = more). Hatched cells are "
+          f"{TOO_RECENT}: that month had not ended by the analysis date.", cohort_retention_chart),
+)
+
+#: The technical charts of the segmentation, in the appendix at the end.
+APPENDIX_CHARTS = (
+    Chart("segment_selection", "How the number of segments was chosen",
           "K-Means was fitted for every number of segments k; the dashed line marks the k used, by default the "
           "one with the highest silhouette (the best separated segments).", selection_chart),
+    Chart("segment_projection", "Customers on two principal components",
+          "Each dot is a customer of a fixed random sample, in its segment's colour: customers close together "
+          "behave alike.", projection_chart),
+    Chart("segment_rfm_3d", "Recency, orders and spend in 3-D",
+          "The buyers of the sample by days since their last order, number of orders and spend (log scale), "
+          "in their segment's colour.", rfm_chart),
 )
+
+#: Every chart, in the order of the page.
+CHARTS = SEGMENT_CHARTS + SHOP_CHARTS + APPENDIX_CHARTS
 
 NOT_APPLICABLE = "not applicable: this source has no web events"
 
@@ -90,7 +112,7 @@ def overview_figures(overview: Overview) -> list[tuple[str, str, str, str]]:
         ("customers", "customers", str(overview.customers), f"{overview.customers:,}"),
         ("buyers", "buyers (with a successful order)", str(overview.buyers), f"{overview.buyers:,}"),
         ("orders", "successful orders", str(overview.orders), f"{overview.orders:,}"),
-        ("revenue_usd", "revenue", str(overview.revenue_usd), f"${overview.revenue_usd:,.2f}"),
+        ("revenue_usd", "revenue (capped prices)", str(overview.revenue_usd), f"${overview.revenue_usd:,.2f}"),
         ("average_order_value_usd", "average order value",
          "" if average is None else str(average), "-" if average is None else f"${average:,.2f}"),
         ("conversion_rate", "conversion rate (sessions with a visit reaching a successful order)",
@@ -105,56 +127,131 @@ def figure_item(figure_id: str, label: str, value: str, text: str) -> str:
             f'<dd data-value="{html.escape(value)}"{missing}>{html.escape(text)}</dd></div>')
 
 
+def orders_period(overview: Overview) -> str:
+    """The months of the successful orders, as a sentence."""
+    months = [f"{month:%B %Y}" for month in (overview.first_month, overview.last_month) if month is not None]
+    return f"All successful orders, from {months[0]} to {months[1]}." if months else "No orders."
+
+
 def overview_html(overview: Overview) -> str:
     """The period of the orders and the headline figures."""
     items = "".join(figure_item(*figure) for figure in overview_figures(overview))
-    months = [f"{month:%B %Y}" for month in (overview.first_month, overview.last_month) if month is not None]
-    period = f"Orders from {months[0]} to {months[1]}." if months else "No orders."
-    return f'<section id="overview"><h2>Overview</h2><p>{period}</p><dl class="overview">{items}</dl></section>'
+    return (f'<section id="overview"><h2>The shop at a glance</h2><p>{orders_period(overview)}</p>'
+            f'<dl class="overview">{items}</dl></section>')
 
 
-def profile_table(profiles: pd.DataFrame) -> str:
-    """The profiles' headline columns as an HTML table, each cell named by its column."""
-    columns = {
-        "segment_id": "id",
-        "segment_name": "segment",
-        "customers": "customers",
-        "customer_share": "share of customers",
-        "revenue_share": "share of revenue",
-        "top_country": "top country",
-        "top_category": "top category",
-        "recommended_action": "recommended action",
-    }
-    head = "".join(f"<th>{html.escape(label)}</th>" for label in columns.values())
-    rows = []
-    for record in profiles[list(columns)].to_dict("records"):
-        cells = []
-        for column, value in record.items():
-            if column.endswith("_share"):
-                text = "" if pd.isna(value) else f"{float(value):.1%}"
-            else:
-                text = "" if pd.isna(value) else str(value)
-            cells.append(f'<td data-column="{column}">{html.escape(text)}</td>')
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    return (f'<table data-table="segment_profiles"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>")
+def as_of_html(as_of: AsOf) -> str:
+    """The as-of line under the title: the analysis date and the orders the segments count."""
+    if as_of.analysis_date is None:
+        return '<p class="as-of" data-as-of="">No customers yet: there is no analysis date.</p>'
+    counted = ""
+    if as_of.first_order_at is not None and as_of.last_order_at is not None:
+        counted = (f" Segments and RFM count the successful orders from {long_date(as_of.first_order_at.date())} "
+                   f"to {long_date(as_of.last_order_at.date())}.")
+    return (f'<p class="as-of" data-as-of="{as_of.analysis_date.isoformat()}">As of '
+            f"<strong>{long_date(as_of.analysis_date)}</strong> (the analysis date).{counted}</p>")
 
 
-def segments_html(data: ReportData) -> str:
-    """The segments' introduction and their profile table with the recommended actions."""
-    chosen = ", ".join(str(k) for k in data.diagnostics.loc[data.diagnostics["is_chosen"], "k"])
+def audience_html(segment_id: int, customers: int, audience: AudienceFile | None, out_dir: Path) -> str:
+    """The segment's audience: a link to the customer_segments export and the filter giving its rows."""
+    if audience is None:
+        return ""
+    name = html.escape(audience.path.name)
+    if not audience.is_linked:
+        return (f'<dd class="missing" data-audience-missing="{segment_id}">{name}: '
+                f"{html.escape(str(audience.problem))}.</dd>")
+    return (f'<dd><a data-audience="{segment_id}" href="{html.escape(relative_href(audience.path, out_dir))}">'
+            f"{name}</a>, the {customers:,} rows with <code>segment_id = {segment_id}</code></dd>")
+
+
+def worth_text(profile: pd.Series) -> str:
+    """The segment's share of the revenue and its revenue, or that it has none."""
+    if pd.isna(profile["revenue_share"]):
+        return "no revenue yet"
+    return f"{float(profile['revenue_share']):.1%} of the revenue ({money(profile['revenue_usd'])})"
+
+
+def segment_card(profile: pd.Series, as_of: AsOf, audience: AudienceFile | None, out_dir: Path) -> str:
+    """One segment as an <article data-segment="ID">: who, how many, its worth, what to do, its audience."""
+    segment_id, customers = int(profile["segment_id"]), int(profile["customers"])
+    colour = segment_colour(segment_id)
+
+    def field(name: str, text: str) -> str:
+        return f'<span data-field="{name}">{html.escape(text)}</span>'
+
+    action = (f"<strong>{field('marketing_goal', str(profile['marketing_goal']))}:</strong> "
+              f"{field('recommended_action', str(profile['recommended_action']))} "
+              f"(channel: {field('channel', str(profile['channel']))})")
+    items = [
+        ("Who they are", field("who", who_they_are(profile))),
+        ("Customers", field("customers", f"{customers:,} ({float(profile['customer_share']):.1%} of all)")),
+        ("What they are worth", field("revenue_share", worth_text(profile))),
+        ("What to do", action),
+        ("Typical customer", field("typical", typical_customer(profile, as_of.analysis_date))),
+    ]
+    rows = "".join(f"<dt>{label}</dt><dd>{content}</dd>" for label, content in items)
+    audience_row = audience_html(segment_id, customers, audience, out_dir)
+    if audience_row:
+        rows += f"<dt>Audience file</dt>{audience_row}"
+    return (f'<article class="segment" data-segment="{segment_id}" style="border-left-color: {colour}">'
+            f'<h3><span class="swatch" style="background: {colour}"></span>{segment_id}. '
+            f'{field("segment_name", str(profile["segment_name"]))}</h3><dl>{rows}</dl></article>')
+
+
+def audience_intro(audience: AudienceFile | None) -> str:
+    """How to take a segment's customers from the audience file, with an example on its path."""
+    if audience is None or not audience.is_linked:
+        return ""
+    query = f"select customer_id from '{audience.path.as_posix()}' where segment_id = 1"
+    return (f"<p>Each segment's audience is the rows of its segment in {html.escape(audience.path.name)}, the "
+            f"export of the customer_segments mart (one row per customer), e.g. in DuckDB "
+            f"<code>{html.escape(query)}</code>, or a filter on segment_id in your campaign tool.</p>")
+
+
+def segments_html(data: ReportData, audience: AudienceFile | None, out_dir: Path, charts: list[str]) -> str:
+    """The segments first: one card per segment in segment id order (as in the charts), then the segment charts."""
+    cards = "".join(segment_card(profile, data.as_of, audience, out_dir) for _, profile in data.profiles.iterrows())
     return (
-        f'<section id="segments"><h2>Customer segments</h2>'
-        f"<p>{data.total_customers:,} customers in {len(data.profiles)} K-Means segments (chosen k = {chosen}), "
-        f"each with the marketing action recommended for it. Scatter plots show a fixed random sample of "
-        f"{len(data.customers):,} customers.</p>{profile_table(data.profiles)}</section>"
+        f'<section id="segments"><h2>Your customer segments</h2>'
+        f"<p>All {data.total_customers:,} customers fall into {len(data.profiles)} segments of customers who "
+        f"behave alike, numbered by their average spend per customer, the highest first. Each has a recommended "
+        f"campaign and an audience file to load into your campaign tool.</p>{audience_intro(audience)}"
+        f'<div class="segments">{cards}</div>{"".join(charts)}</section>'
     )
+
+
+def definitions_html(data: ReportData) -> str:
+    """What the figures mean: the analysis date, the period, revenue at capped prices, retention."""
+    analysis_date = long_date(data.as_of.analysis_date) if data.as_of.analysis_date else "the analysis date"
+    items = [
+        ("As of", f"Figures are as of {analysis_date}, the analysis date: the dbt var analysis_date, by default "
+                  "the day after the latest order or visit in the data. Segments, RFM scores and each segment's "
+                  "revenue count the successful orders before that date; days since last order are counted to "
+                  "it."),
+        ("Period", f"{orders_period(data.overview)} The headline figures count these orders."),
+        ("Revenue", "Revenue is in US dollars (other currencies converted at the rates of the seed "
+                    "currency_rates), from successful orders only, at capped prices: a catalogue price far above "
+                    "the others (more than the dbt var price_outlier_factor times the median price) is most "
+                    "likely a data error, so it is counted at that cap; one mistyped price cannot then make a "
+                    "customer or a segment look like the shop's best. The uncapped amounts stay in the marts. "
+                    "A price invoiced to the customer is never capped."),
+        ("Revenue share", "A segment's share of the revenue of all customers over the same orders."),
+        ("Retention", "A cohort is the customers whose first successful order fell in the same month. Its "
+                      "retention N months later is the share of them with a successful order in that calendar "
+                      "month (month 0 is 100% by definition). A month that had not ended by the analysis date is "
+                      f"marked {TOO_RECENT}: its figure would count only part of the month."),
+        ("Segments", "Customers are grouped by K-Means on their recency, orders, spend, visits, units and "
+                     "carts; each segment is named from its typical customer. How the number of segments was "
+                     "chosen is in the appendix."),
+    ]
+    terms = "".join(f"<dt>{html.escape(term)}</dt><dd>{html.escape(text)}</dd>" for term, text in items)
+    return f'<section id="definitions"><h2>What the figures mean</h2><dl class="definitions">{terms}</dl></section>'
 
 
 def figure_html(chart: Chart, content: str) -> str:
     """A chart's section: its title, then <figure data-chart="ID"> holding content and the caption."""
     return (
-        f'<section id="{chart.chart_id}"><h2>{html.escape(chart.title)}</h2>'
+        f'<section id="{chart.chart_id}" class="chart"><h3>{html.escape(chart.title)}</h3>'
         f'<figure data-chart="{chart.chart_id}">{content}'
         f"<figcaption>{html.escape(chart.caption)}</figcaption></figure></section>"
     )
@@ -167,57 +264,87 @@ def image_html(chart: Chart, path: Path) -> str:
 
 
 STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1200px; padding: 0 1rem; color: #222; }
-table { border-collapse: collapse; margin: 1rem 0; font-size: 0.9rem; }
-th, td { border: 1px solid #ccc; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
-th { background: #f3f3f3; }
-dl.overview { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 1rem; }
+*, *::before, *::after { box-sizing: border-box; }
+body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 1100px; padding: 0 1rem; color: #222;
+       line-height: 1.45; overflow-wrap: anywhere; }
+h1 { margin-bottom: 0.3rem; }
+.as-of { font-size: 1.05rem; margin-top: 0; }
+.segments { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 20rem), 1fr)); gap: 1rem; }
+.segment { border: 1px solid #ddd; border-left: 8px solid #999; border-radius: 6px; padding: 0.8rem 1rem; }
+.segment h3 { margin: 0 0 0.5rem; display: flex; align-items: center; gap: 0.5rem; }
+.swatch { display: inline-block; width: 1rem; height: 1rem; border-radius: 3px; flex: none; }
+.segment dl { margin: 0; }
+.segment dt { color: #555; font-size: 0.8rem; margin-top: 0.5rem; text-transform: uppercase; letter-spacing: 0.03em; }
+.segment dd { margin: 0.1rem 0 0; }
+.segment dd.missing { color: #555; font-style: italic; }
+code { background: #f3f3f3; padding: 0 0.2rem; border-radius: 3px; font-size: 0.85em; }
+dl.overview { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 15rem), 1fr)); gap: 1rem; }
 dl.overview div { border: 1px solid #ddd; border-radius: 6px; padding: 0.8rem; }
-dt { color: #555; font-size: 0.85rem; }
-dd { margin: 0.3rem 0 0; font-size: 1.5rem; font-weight: 600; }
-dd.missing { color: #555; font-size: 1rem; font-style: italic; font-weight: normal; }
+dl.overview dt { color: #555; font-size: 0.85rem; }
+dl.overview dd { margin: 0.3rem 0 0; font-size: 1.5rem; font-weight: 600; }
+dl.overview dd.missing { color: #555; font-size: 1rem; font-style: italic; font-weight: normal; }
+dl.definitions dt { font-weight: 600; margin-top: 0.6rem; }
+dl.definitions dd { margin: 0.1rem 0 0; }
 figure { margin: 0; }
 figcaption { color: #555; font-size: 0.9rem; margin-top: 0.4rem; }
 .not-applicable { background: #f6f6f6; color: #555; font-style: italic; padding: 1rem; }
-img { max-width: 100%; }
+img { display: block; max-width: 100%; height: auto; }
+#appendix { border-top: 2px solid #ddd; margin-top: 2.5rem; }
 """
 
 
-def page_html(data: ReportData, chart_sections: list[str]) -> str:
-    """The whole page: overview, segment profiles, then the charts."""
+def page_html(data: ReportData, body_sections: list[str]) -> str:
+    """The whole page: title and as-of date, then the sections in order."""
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>ShopSmart customer report</title>
 <style>{STYLE}</style>
 </head>
 <body>
 <h1>ShopSmart customer report</h1>
-{overview_html(data.overview)}
-{segments_html(data)}
-{"".join(chart_sections)}
+{as_of_html(data.as_of)}
+{"".join(body_sections)}
 </body>
 </html>
 """
 
 
-def write_report(data: ReportData, out_dir: Path) -> list[Path]:
-    """Write a PNG per applicable chart and index.html (the charts embedded) to out_dir; return the paths."""
+def chart_section(chart: Chart, data: ReportData, out_dir: Path, written: list[Path]) -> str:
+    """Draw the chart to out_dir (appending its PNG to written) and return its section, or a note when not applicable."""
+    path = out_dir / chart.file_name
+    if chart.needs_web_events and not data.has_web_events:
+        # a picture left by a report on another source would contradict the page
+        path.unlink(missing_ok=True)
+        return figure_html(chart, f'<p class="not-applicable">{NOT_APPLICABLE}</p>')
+    save_chart(chart.draw(data), path)
+    written.append(path)
+    return figure_html(chart, image_html(chart, path))
+
+
+def write_report(data: ReportData, out_dir: Path, audience: AudienceFile | None = None) -> list[Path]:
+    """Write a PNG per applicable chart and index.html (the charts embedded) to out_dir; return the paths.
+
+    audience is the Parquet export of customer_segments that each segment links (relative to out_dir).
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    sections = []
-    for chart in CHARTS:
-        path = out_dir / chart.file_name
-        if chart.needs_web_events and not data.has_web_events:
-            # a picture left by a report on another source would contradict the page
-            path.unlink(missing_ok=True)
-            sections.append(figure_html(chart, f'<p class="not-applicable">{NOT_APPLICABLE}</p>'))
-            continue
-        save_chart(chart.draw(data), path)
-        written.append(path)
-        sections.append(figure_html(chart, image_html(chart, path)))
+    written: list[Path] = []
+
+    def sections(charts: tuple[Chart, ...]) -> list[str]:
+        return [chart_section(chart, data, out_dir, written) for chart in charts]
+
+    segment_charts, shop_charts, appendix = sections(SEGMENT_CHARTS), sections(SHOP_CHARTS), sections(APPENDIX_CHARTS)
+    body = [
+        segments_html(data, audience, out_dir, segment_charts),
+        overview_html(data.overview),
+        f'<section id="shop"><h2>The shop</h2>{"".join(shop_charts)}</section>',
+        definitions_html(data),
+        f'<section id="appendix"><h2>Appendix: how the segments were made</h2>'
+        f"<p>For analysts: the model behind the segments.</p>{''.join(appendix)}</section>",
+    ]
     index = out_dir / "index.html"
-    index.write_text(page_html(data, sections), encoding="utf-8")
+    index.write_text(page_html(data, body), encoding="utf-8")
     written.append(index)
     return written
