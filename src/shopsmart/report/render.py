@@ -35,7 +35,7 @@ from .charts import (
     selection_chart,
     visit_patterns_chart,
 )
-from .data import AsOf, Overview, ReportData
+from .data import AsOf, Overview, ReportData, cohort_grid
 from .wording import long_date, money, typical_customer, who_they_are
 
 
@@ -48,6 +48,8 @@ class Chart:
     caption: str
     draw: Callable[[ReportData], Figure]
     needs_web_events: bool = False
+    #: The chart's figures as an HTML table under it, for exact values and screen readers.
+    table: Callable[[ReportData], str] | None = None
 
     @property
     def file_name(self) -> str:
@@ -64,6 +66,33 @@ SEGMENT_CHARTS = (
           "column; for days since the last order, darker means longer ago. The value is printed in each cell.",
           profile_chart),
 )
+
+def retention_cell(offset: int, rate: float, too_recent: bool) -> str:
+    """One cell of the retention table: the rate, "too recent", or empty without a figure."""
+    if too_recent:
+        return (f'<td class="too-recent" data-months-since="{offset}" data-too-recent title="{TOO_RECENT}">'
+                "too recent</td>")
+    if pd.isna(rate):
+        return f'<td data-months-since="{offset}"></td>'
+    return f'<td data-months-since="{offset}" data-rate="{float(rate)!r}">{float(rate):.0%}</td>'
+
+
+def cohort_table(data: ReportData) -> str:
+    """Retention by first-order month (rows) and months since (columns), too recent cells marked, in a scroll box."""
+    rates, too_recent = cohort_grid(data.cohorts, data.as_of.analysis_date)
+    sizes = data.cohorts.drop_duplicates("cohort_month").set_index("cohort_month")["cohort_size"]
+    head = "".join(f"<th>{int(offset)}</th>" for offset in rates.columns)
+    rows = "".join(
+        f'<tr data-cohort="{pd.Timestamp(month):%Y-%m}"><th>{pd.Timestamp(month):%Y-%m} ({int(sizes[month]):,})</th>'
+        + "".join(retention_cell(int(offset), rates.at[month, offset], bool(too_recent.at[month, offset]))
+                  for offset in rates.columns)
+        + "</tr>"
+        for month in rates.index
+    )
+    return (f'<details><summary>The figures as a table</summary><div class="table-scroll">'
+            f'<table data-table="cohort_retention"><thead><tr><th>first-order month (customers) / months since</th>'
+            f"{head}</tr></thead><tbody>{rows}</tbody></table></div></details>")
+
 
 #: The charts of the whole shop.
 SHOP_CHARTS = (
@@ -82,7 +111,8 @@ SHOP_CHARTS = (
     Chart("cohort_retention", "Do first-time buyers come back?",
           "Customers grouped by the month of their first successful order; each cell is the share of them "
           "with a successful order that many months later (darker = more). Hatched cells are "
-          f"{TOO_RECENT}: that month had not ended by the analysis date.", cohort_retention_chart),
+          f"{TOO_RECENT}: that month had not ended by the analysis date.", cohort_retention_chart,
+          table=cohort_table),
 )
 
 #: The technical charts of the segmentation, in the appendix at the end.
@@ -286,6 +316,12 @@ dl.overview dd.missing { color: #555; font-size: 1rem; font-style: italic; font-
 dl.definitions dt { font-weight: 600; margin-top: 0.6rem; }
 dl.definitions dd { margin: 0.1rem 0 0; }
 figure { margin: 0; }
+.table-scroll { overflow-x: auto; max-width: 100%; }
+table { border-collapse: collapse; margin: 0.5rem 0; font-size: 0.8rem; }
+th, td { border: 1px solid #ddd; padding: 0.2rem 0.4rem; text-align: right; white-space: nowrap; }
+th { background: #f3f3f3; }
+td.too-recent { color: #777; font-style: italic;
+                background: repeating-linear-gradient(135deg, #fff 0 4px, #e6e6e6 4px 6px); }
 figcaption { color: #555; font-size: 0.9rem; margin-top: 0.4rem; }
 .not-applicable { background: #f6f6f6; color: #555; font-style: italic; padding: 1rem; }
 img { display: block; max-width: 100%; height: auto; }
@@ -313,7 +349,7 @@ def page_html(data: ReportData, body_sections: list[str]) -> str:
 
 
 def chart_section(chart: Chart, data: ReportData, out_dir: Path, written: list[Path]) -> str:
-    """Draw the chart to out_dir (appending its PNG to written) and return its section, or a note when not applicable."""
+    """Draw the chart to out_dir (its PNG appended to written); its section, or a note when not applicable."""
     path = out_dir / chart.file_name
     if chart.needs_web_events and not data.has_web_events:
         # a picture left by a report on another source would contradict the page
@@ -321,7 +357,8 @@ def chart_section(chart: Chart, data: ReportData, out_dir: Path, written: list[P
         return figure_html(chart, f'<p class="not-applicable">{NOT_APPLICABLE}</p>')
     save_chart(chart.draw(data), path)
     written.append(path)
-    return figure_html(chart, image_html(chart, path))
+    table = chart.table(data) if chart.table else ""
+    return figure_html(chart, image_html(chart, path) + table)
 
 
 def write_report(data: ReportData, out_dir: Path, audience: AudienceFile | None = None) -> list[Path]:
