@@ -2,7 +2,7 @@
 
 Usage::
 
-    shopsmart-report [--database FILE] [--out DIR] [--schema NAME]
+    shopsmart-report [--database FILE] [--out DIR] [--schema NAME] [--exports DIR]
 
 Reads the marts (customers, monthly_revenue, customer_rfm,
 location_summary_by_country, visits_by_weekday_hour, funnel_daily,
@@ -10,14 +10,26 @@ cohort_retention and the segment marts segment_model_diagnostics,
 customer_segments, customer_features and segment_profiles) from the DuckDB
 warehouse (default: $SHOPSMART_DUCKDB_PATH, else shopsmart.duckdb) read-only,
 after ``dbt build``, and writes to DIR (default target/report) one PNG per chart
-and index.html: the headline figures (customers, buyers, successful orders,
-revenue, average order value, conversion rate), the segment profiles with their
-recommended action, and the charts embedded, each in a <figure data-chart="ID">:
-segment_profiles, segment_projection (2-D PCA, coloured by segment),
-segment_rfm_3d, rfm_distribution, location (top countries), visit_patterns
-(weekday x hour heatmap), funnel, cohort_retention and segment_selection (elbow
-and silhouette curves). A source without web events (UCI Online Retail) gets a
-note instead of visit_patterns and funnel, and no PNG for them.
+and index.html, for marketers:
+
+- the as-of date (the analysis date) under the title;
+- the segments first, one card each: who they are, customers, share of the
+  revenue, goal, recommended action and channel, and a link to the audience
+  file, the Parquet export of customer_segments (``--exports``, default
+  $SHOPSMART_EXPORT_DIR, else exports: <DIR>/<schema>/customer_segments.parquet,
+  linked relative to the report) with the filter giving the segment's rows; the
+  link is left out, with the reason, when the file is missing or holds other
+  segments than the warehouse; then the charts segment_shares and segment_profiles;
+- the headline figures (customers, buyers, successful orders, revenue, average
+  order value, conversion rate) and the charts rfm_distribution, location,
+  visit_patterns, funnel and cohort_retention (months not over by the analysis
+  date hatched "too recent to measure");
+- what the figures mean (as-of date, period, revenue at capped prices, retention);
+- an appendix with the technical charts segment_selection (elbow and
+  silhouette), segment_projection (2-D PCA) and segment_rfm_3d.
+
+Each chart is a <figure data-chart="ID">. A source without web events (UCI
+Online Retail) gets a note instead of visit_patterns and funnel, and no PNG for them.
 
 It refuses (exit code 1, nothing written) a warehouse whose latest build did not
 complete (audit.build_status not 'complete': a build that failed or was interrupted
@@ -32,6 +44,9 @@ from pathlib import Path
 
 from shopsmart.warehouse import INTERRUPTED_EXIT_CODE, Interrupted, add_database_argument, ctrl_c_as_interrupted
 
+from shopsmart.export.parquet import default_export_dir
+
+from .audience import audience_path, find_audience_file
 from .data import WarehouseUnavailable, read_report_data
 from .render import write_report
 
@@ -45,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, default=Path("target/report"),
                         help="folder for the PNG files and index.html (default: target/report)")
     parser.add_argument("--schema", default="marts", help="schema of the marts (default: marts)")
+    parser.add_argument("--exports", type=Path, default=default_export_dir(),
+                        help="folder of the Parquet export whose <schema>/customer_segments.parquet each segment "
+                             "links as its audience file (default: $SHOPSMART_EXPORT_DIR, else exports)")
     return parser
 
 
@@ -53,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with ctrl_c_as_interrupted():
             data = read_report_data(args.database, args.schema)
-            written = write_report(data, args.out)
+            audience = find_audience_file(audience_path(args.exports, args.schema), data.profiles)
+            written = write_report(data, args.out, audience)
     except WarehouseUnavailable as exc:
         print(f"shopsmart-report: {exc}", file=sys.stderr)
         return 1

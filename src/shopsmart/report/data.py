@@ -72,6 +72,15 @@ class Overview:
 
 
 @dataclass(frozen=True)
+class AsOf:
+    """The analysis date of the marts and the successful orders before it that segments and RFM count."""
+
+    analysis_date: dt.date | None
+    first_order_at: dt.datetime | None
+    last_order_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
 class ReportData:
     """The marts, as the page and its charts read them."""
 
@@ -80,6 +89,7 @@ class ReportData:
     customers: pd.DataFrame
     total_customers: int
     overview: Overview
+    as_of: AsOf
     rfm_segments: pd.DataFrame
     countries: pd.DataFrame
     visits: pd.DataFrame
@@ -107,6 +117,7 @@ def read_report_data(database: Path, schema: str = "marts") -> ReportData:
             customers=read_scatter_sample(connection, marts),
             total_customers=int(total),
             overview=read_overview(connection, marts),
+            as_of=read_as_of(connection, marts),
             rfm_segments=read_rfm_segments(connection, marts),
             countries=read_countries(connection, marts),
             visits=read_visits(connection, marts),
@@ -196,6 +207,14 @@ def read_overview(connection: duckdb.DuckDBPyConnection, marts: str) -> Overview
                     int(visit_sessions), int(converted_sessions))
 
 
+def read_as_of(connection: duckdb.DuckDBPyConnection, marts: str) -> AsOf:
+    """The analysis date (the same on every row of customer_rfm) and the first and last order it counts."""
+    analysis_date, first_order_at, last_order_at = connection.sql(
+        f"select max(analysis_date), min(first_purchase_at), max(last_purchase_at) from {marts}.customer_rfm"
+    ).fetchone()
+    return AsOf(analysis_date, first_order_at, last_order_at)
+
+
 def read_rfm_segments(connection: duckdb.DuckDBPyConnection, marts: str) -> pd.DataFrame:
     """Customers and revenue per RFM segment, the largest revenue first."""
     return connection.sql(
@@ -258,6 +277,7 @@ def read_cohorts(connection: duckdb.DuckDBPyConnection, marts: str) -> pd.DataFr
         )
         select
             retention.cohort_month,
+            retention.activity_month,
             retention.months_since,
             retention.cohort_size,
             cast(retention.retention_rate as double) as retention_rate
@@ -268,3 +288,40 @@ def read_cohorts(connection: duckdb.DuckDBPyConnection, marts: str) -> pd.DataFr
         order by retention.cohort_month, retention.months_since
         """
     ).df()
+
+
+def next_month(month: dt.date) -> dt.date:
+    """The first day of the month after the one `month` falls in."""
+    return dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def add_months(month: dt.date, months: int) -> dt.date:
+    """The first day of the month `months` calendar months after the one `month` falls in."""
+    index = month.year * 12 + month.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_is_complete(month: dt.date, analysis_date: dt.date | None) -> bool:
+    """Whether the whole month that `month` falls in lies before the analysis date (True without a date).
+
+    Recency and the segments count the orders before the analysis date, so a month
+    that ends on or after it is only partly measured.
+    """
+    return analysis_date is None or next_month(month) <= analysis_date
+
+
+def cohort_grid(cohorts: pd.DataFrame, analysis_date: dt.date | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Retention by cohort month (rows) and months since (columns), and which cells are too recent.
+
+    A cell is too recent when its month had not fully happened by the analysis date
+    (that covers cohorts younger than the offset too: their cell's month lies after
+    the data). Too recent cells hold NaN in the retention grid, so that a partly
+    measured month is never shown as a low retention.
+    """
+    rates = cohorts.pivot(index="cohort_month", columns="months_since", values="retention_rate").astype(float)
+    too_recent = pd.DataFrame(
+        [[not month_is_complete(add_months(pd.Timestamp(month).date(), int(offset)), analysis_date)
+          for offset in rates.columns] for month in rates.index],
+        index=rates.index, columns=rates.columns, dtype=bool,
+    )
+    return rates.mask(too_recent), too_recent

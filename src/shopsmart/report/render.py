@@ -1,7 +1,9 @@
-"""The report's charts (matplotlib, written as PNG) and its self-contained HTML page for marketers.
+"""The report's self-contained HTML page for marketers, its charts (charts.py) written as PNG.
 
-The page shows the shop's headline figures, the segment profiles with their
-recommended action and one <figure data-chart="ID"> per chart of CHARTS, the PNG
+The page leads with the segments in plain words (who they are, how many, their
+share of the revenue, what to do, their audience file), then the shop's headline
+figures and charts, what the figures mean, and an appendix with the technical
+charts of the segmentation. Each chart is a <figure data-chart="ID">, its PNG
 embedded as a data URI. A chart that needs web events is replaced by a note when
 the source has none (UCI Online Retail).
 """
@@ -14,258 +16,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter, StrMethodFormatter  # noqa: E402
-
-from .data import Overview, ReportData  # noqa: E402
-
-#: Centroid columns of segment_profiles shown in the profile chart, with their labels.
-PROFILE_METRICS = {
-    "mean_recency_days": "recency (days)",
-    "mean_frequency": "orders",
-    "mean_monetary_usd": "revenue (USD)",
-    "mean_average_order_value_usd": "order value (USD)",
-    "mean_total_items": "units",
-    "mean_visits": "visits",
-    "mean_add_to_cart_events": "add-to-cart",
-    "mean_cancellation_rate": "cancellation rate",
-}
-
-#: Countries shown in the location chart, the largest revenue first.
-TOP_COUNTRIES = 10
-
-# PNG metadata without the matplotlib version, so the same data gives the same bytes
-PNG_METADATA = {"Software": None}
-
-
-def segment_colours(segment_ids: pd.Series) -> dict[int, tuple[float, float, float, float]]:
-    """One colour per segment id, the same in every chart."""
-    palette = plt.get_cmap("tab10")
-    return {int(segment_id): palette((int(segment_id) - 1) % 10) for segment_id in sorted(segment_ids.unique())}
-
-
-def selection_chart(data: ReportData) -> Figure:
-    """Elbow (inertia) and silhouette curves over k, the chosen k marked."""
-    diagnostics = data.diagnostics
-    chosen = diagnostics.loc[diagnostics["is_chosen"], "k"]
-    figure, (elbow, silhouette) = plt.subplots(1, 2, figsize=(11, 4.2))
-    elbow.plot(diagnostics["k"], diagnostics["inertia"], marker="o", color="tab:blue")
-    elbow.set(title="Elbow: inertia by k", xlabel="number of segments k", ylabel="within-cluster sum of squares")
-    silhouette.plot(diagnostics["k"], diagnostics["silhouette"], marker="o", color="tab:green")
-    silhouette.set(title="Silhouette by k (on the selection sample)", xlabel="number of segments k",
-                   ylabel="mean silhouette")
-    for axes in (elbow, silhouette):
-        axes.set_xticks(diagnostics["k"])
-        axes.grid(alpha=0.3)
-        for k in chosen:
-            axes.axvline(k, color="tab:red", linestyle="--", linewidth=1, label=f"chosen k = {k}")
-        axes.legend(loc="best")
-    figure.tight_layout()
-    return figure
-
-
-def projection_chart(data: ReportData) -> Figure:
-    """The customers on the first two principal components, coloured by segment."""
-    customers = data.customers
-    colours = segment_colours(customers["segment_id"])
-    figure, axes = plt.subplots(figsize=(8.5, 6.5))
-    for segment_id, group in customers.groupby("segment_id"):
-        axes.scatter(group["pca_1"], group["pca_2"], s=8, alpha=0.6, color=colours[int(segment_id)],
-                     label=f"{segment_id}. {group['segment_name'].iloc[0]}")
-    axes.set(title=f"Customers on the first two principal components ({len(customers):,} of "
-                   f"{data.total_customers:,} customers)",
-             xlabel="principal component 1", ylabel="principal component 2")
-    axes.grid(alpha=0.3)
-    axes.legend(markerscale=2.5, fontsize="small", loc="best")
-    figure.tight_layout()
-    return figure
-
-
-def rfm_chart(data: ReportData) -> Figure:
-    """Recency, frequency and monetary value of the buyers in 3-D, coloured by segment."""
-    buyers = data.customers[data.customers["has_purchased"].astype(bool)]
-    colours = segment_colours(data.customers["segment_id"])
-    figure = plt.figure(figsize=(9, 7))
-    axes = figure.add_subplot(projection="3d")
-    for segment_id, group in buyers.groupby("segment_id"):
-        axes.scatter(group["recency_days"], group["frequency"], np.log10(1 + group["monetary_usd"]),
-                     s=8, alpha=0.6, color=colours[int(segment_id)],
-                     label=f"{segment_id}. {group['segment_name'].iloc[0]}")
-    axes.set_xlabel("recency (days)")
-    axes.set_ylabel("frequency (orders)")
-    axes.set_zlabel("monetary (log10 of 1 + USD)")
-    axes.set_title(f"RFM of the buyers ({len(buyers):,} in the sample of {len(data.customers):,})")
-    axes.legend(markerscale=2.5, fontsize="small", loc="upper left")
-    figure.tight_layout()
-    return figure
-
-
-def profile_chart(data: ReportData) -> Figure:
-    """Share of customers and of revenue per segment, and each segment's centroid against the average."""
-    profiles = data.profiles
-    labels = [f"{row.segment_id}. {row.segment_name}" for row in profiles.itertuples()]
-    figure, (shares, centroids) = plt.subplots(
-        1, 2, figsize=(14, 0.7 * len(profiles) + 3), gridspec_kw={"width_ratios": [1, 1.6]}
-    )
-    positions = np.arange(len(profiles))
-    shares.barh(positions - 0.2, profiles["customer_share"].astype(float), height=0.4, label="customers")
-    shares.barh(positions + 0.2, profiles["revenue_share"].astype(float).fillna(0), height=0.4, label="revenue")
-    shares.set_yticks(positions, labels)
-    shares.invert_yaxis()
-    shares.set(title="Share of customers and of revenue", xlabel="share")
-    shares.legend(loc="lower right")
-    shares.grid(axis="x", alpha=0.3)
-
-    metrics = [column for column in PROFILE_METRICS if column in profiles.columns]
-    values = profiles[metrics].astype(float)
-    weights = profiles["customers"].astype(float)
-    # each centroid as a multiple of the customer-weighted average of the segments that have a value
-    present = values.notna()
-    overall = values.mul(weights, axis=0).sum() / present.mul(weights, axis=0).sum()
-    log_index = np.log2((values / overall.replace(0, np.nan)).to_numpy(dtype=float))
-    image = centroids.imshow(log_index, cmap="RdBu_r", vmin=-3, vmax=3, aspect="auto")
-    centroids.set_xticks(np.arange(len(metrics)), [PROFILE_METRICS[column] for column in metrics], rotation=30,
-                         ha="right")
-    centroids.set_yticks(positions, labels)
-    for row in range(len(profiles)):
-        for column, metric in enumerate(metrics):
-            value = values.iat[row, column]
-            text = "-" if np.isnan(value) else (f"{value:.2f}" if abs(value) < 10 else f"{value:,.0f}")
-            dark = abs(log_index[row, column]) > 1.5
-            centroids.text(column, row, text, ha="center", va="center", fontsize="small",
-                           color="white" if dark else "black")
-    centroids.set_title("Centroids (colour: times the average, log scale)")
-    colour_bar = figure.colorbar(image, ax=centroids, ticks=[-3, -2, -1, 0, 1, 2, 3])
-    colour_bar.ax.set_yticklabels(["1/8", "1/4", "1/2", "1", "2", "4", "8"])
-    figure.tight_layout()
-    return figure
-
-
-def compact_usd(value: float, _position: int | None = None) -> str:
-    """A dollar amount for an axis tick: $750, $25k, $1.5M."""
-    if abs(value) >= 1e6:
-        return f"${value / 1e6:,.1f}M"
-    if abs(value) >= 1e3:
-        return f"${value / 1e3:,.0f}k"
-    return f"${value:,.0f}"
-
-
-def rfm_distribution_chart(data: ReportData) -> Figure:
-    """Customers and revenue per RFM segment."""
-    segments = data.rfm_segments
-    positions = np.arange(len(segments))
-    figure, (customers, revenue) = plt.subplots(1, 2, figsize=(12, 0.45 * len(segments) + 2), sharey=True)
-    customers.bar_label(customers.barh(positions, segments["customers"], color="tab:blue"), fmt="{:,.0f}",
-                        padding=3, fontsize="small")
-    customers.set_yticks(positions, segments["rfm_segment"])
-    customers.invert_yaxis()
-    customers.set(title="Customers", xlabel="customers")
-    revenue.bar_label(revenue.barh(positions, segments["revenue_usd"], color="tab:green"), fmt="${:,.0f}",
-                      padding=3, fontsize="small")
-    revenue.set(title="Revenue", xlabel="USD")
-    revenue.xaxis.set_major_formatter(FuncFormatter(compact_usd))
-    for axes in (customers, revenue):
-        axes.margins(x=0.25)
-        axes.grid(axis="x", alpha=0.3)
-    figure.suptitle(f"RFM segments of {segments['customers'].sum():,} customers")
-    figure.tight_layout()
-    return figure
-
-
-def location_chart(data: ReportData) -> Figure:
-    """Customers, buyers and revenue of the countries with the most revenue."""
-    top = data.countries.head(TOP_COUNTRIES)
-    positions = np.arange(len(top))
-    figure, (customers, revenue) = plt.subplots(1, 2, figsize=(12, 0.45 * len(top) + 2), sharey=True)
-    customers.barh(positions, top["customers"], color="tab:blue", alpha=0.35, label="customers")
-    customers.barh(positions, top["buyers"], color="tab:blue", label="buyers")
-    customers.set_yticks(positions, top["country"])
-    customers.invert_yaxis()
-    customers.set(title="Customers and buyers", xlabel="customers")
-    customers.legend(loc="lower right")
-    revenue.bar_label(revenue.barh(positions, top["revenue_usd"], color="tab:green"), fmt="${:,.0f}",
-                      padding=3, fontsize="small")
-    revenue.set(title="Revenue", xlabel="USD")
-    revenue.xaxis.set_major_formatter(FuncFormatter(compact_usd))
-    revenue.margins(x=0.25)
-    for axes in (customers, revenue):
-        axes.grid(axis="x", alpha=0.3)
-    figure.suptitle(f"Top {len(top)} of {len(data.countries)} countries by revenue")
-    figure.tight_layout()
-    return figure
-
-
-def visit_patterns_chart(data: ReportData) -> Figure:
-    """Visits by day of the week (rows) and hour of the day (columns)."""
-    visits = data.visits
-    grid = visits.pivot(index="iso_day_of_week", columns="hour_of_day", values="visits")
-    day_names = visits.drop_duplicates("iso_day_of_week")["day_name"]
-    figure, axes = plt.subplots(figsize=(13, 4.2))
-    image = axes.imshow(grid.to_numpy(dtype=float), cmap="YlOrRd", aspect="auto")
-    axes.set_xticks(np.arange(len(grid.columns)), [f"{hour:02d}" for hour in grid.columns])
-    axes.set_yticks(np.arange(len(grid.index)), day_names)
-    axes.set(title=f"Visits by day of the week and hour of the day ({visits['visits'].sum():,} visits)",
-             xlabel="hour of the day (as exported, no time zone)")
-    figure.colorbar(image, ax=axes, label="visits")
-    figure.tight_layout()
-    return figure
-
-
-def share_text(part: float, whole: float) -> str:
-    """part / whole as a percentage, or a dash when whole is 0."""
-    return f"{part / whole:.1%}" if whole else "-"
-
-
-def funnel_chart(data: ReportData) -> Figure:
-    """Sessions reaching each funnel step, with the share of the visits and of the step before."""
-    steps = data.funnel["step"]
-    sessions = data.funnel["sessions"].to_numpy(dtype=float)
-    positions = np.arange(len(steps))
-    figure, axes = plt.subplots(figsize=(11, 4))
-    axes.barh(positions, sessions, color=plt.get_cmap("Blues")(np.linspace(0.85, 0.45, len(steps))))
-    axes.set_yticks(positions, steps)
-    axes.invert_yaxis()
-    axes.text(sessions[0], 0, f"  {sessions[0]:,.0f} sessions with a visit", va="center")
-    for position in positions[1:]:
-        count = sessions[position]
-        axes.text(count, position, f"  {count:,.0f}: {share_text(count, sessions[0])} of the visits, "
-                                    f"{share_text(count, sessions[position - 1])} of the step before", va="center")
-    axes.set_xlim(0, sessions[0] * 2)
-    axes.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-    axes.set(title="Web sessions reaching each step of the funnel", xlabel="sessions")
-    axes.grid(axis="x", alpha=0.3)
-    figure.tight_layout()
-    return figure
-
-
-def cohort_retention_chart(data: ReportData) -> Figure:
-    """Share of each first-order cohort ordering again, by month since the first order."""
-    cohorts = data.cohorts
-    grid = cohorts.pivot(index="cohort_month", columns="months_since", values="retention_rate")
-    sizes = cohorts.drop_duplicates("cohort_month").set_index("cohort_month")["cohort_size"]
-    values = grid.to_numpy(dtype=float)
-    # month 0 is 100% by definition: scale the colours on the later months
-    scale = float(np.nanmax(grid.drop(columns=0, errors="ignore").to_numpy(dtype=float), initial=0)) or 1.0
-    figure, axes = plt.subplots(figsize=(max(8.0, 0.6 * len(grid.columns) + 3), 0.4 * len(grid) + 2))
-    image = axes.imshow(values, cmap="Blues", vmin=0, vmax=scale, aspect="auto")
-    for row, column in zip(*np.nonzero(~np.isnan(values))):
-        value = values[row, column]
-        axes.text(column, row, f"{value:.0%}", ha="center", va="center", fontsize="x-small",
-                  color="white" if value > 0.6 * scale else "black")
-    axes.set_xticks(np.arange(len(grid.columns)), grid.columns)
-    axes.set_yticks(np.arange(len(grid)), [f"{pd.Timestamp(month):%Y-%m} ({sizes[month]:,})" for month in grid.index])
-    axes.set(title="Customers ordering again, by month of their first order",
-             xlabel="months since the first order", ylabel="first-order month (customers)")
-    figure.colorbar(image, ax=axes, label="share of the cohort", format=StrMethodFormatter("{x:.0%}"))
-    figure.tight_layout()
-    return figure
+from .audience import AudienceFile, relative_href
+from .charts import (
+    TOO_RECENT,
+    cohort_retention_chart,
+    funnel_chart,
+    location_chart,
+    profile_chart,
+    projection_chart,
+    rfm_chart,
+    rfm_distribution_chart,
+    save_chart,
+    segment_colour,
+    segment_shares_chart,
+    selection_chart,
+    visit_patterns_chart,
+)
+from .data import AsOf, Overview, ReportData, cohort_grid
+from .wording import long_date, money, typical_customer, who_they_are
 
 
 @dataclass(frozen=True)
@@ -277,24 +48,54 @@ class Chart:
     caption: str
     draw: Callable[[ReportData], Figure]
     needs_web_events: bool = False
+    #: The chart's figures as an HTML table under it, for exact values and screen readers.
+    table: Callable[[ReportData], str] | None = None
 
     @property
     def file_name(self) -> str:
         return f"{self.chart_id}.png"
 
 
-#: The charts in the order of the page.
-CHARTS = (
-    Chart("segment_profiles", "Segment profiles",
-          "Left: each segment's share of the customers and of the revenue. Right: each segment's average "
-          "behaviour, red above the shop's average and blue below it, the value printed in the cell.",
+#: The charts of the segment section, after the segments themselves.
+SEGMENT_CHARTS = (
+    Chart("segment_shares", "Who brings the revenue",
+          "Each segment's share of the customers (light bar) and of the revenue (solid bar), in the segment's "
+          "colour.", segment_shares_chart),
+    Chart("segment_profiles", "How the segments behave",
+          "The average customer of each segment. Darker means more than the other segments have, column by "
+          "column; for days since the last order, darker means longer ago. The value is printed in each cell.",
           profile_chart),
-    Chart("segment_projection", "Customers on two principal components",
-          "Each dot is a customer of a fixed random sample, coloured by segment: customers close together "
-          "behave alike.", projection_chart),
-    Chart("segment_rfm_3d", "Recency, frequency and monetary value",
-          "The buyers of the sample by days since their last order, number of orders and revenue (log scale), "
-          "coloured by segment.", rfm_chart),
+)
+
+def retention_cell(offset: int, rate: float, too_recent: bool) -> str:
+    """One cell of the retention table: the rate, "too recent", or empty without a figure."""
+    if too_recent:
+        return (f'<td class="too-recent" data-months-since="{offset}" data-too-recent title="{TOO_RECENT}">'
+                "too recent</td>")
+    if pd.isna(rate):
+        return f'<td data-months-since="{offset}"></td>'
+    return f'<td data-months-since="{offset}" data-rate="{float(rate)!r}">{float(rate):.0%}</td>'
+
+
+def cohort_table(data: ReportData) -> str:
+    """Retention by first-order month (rows) and months since (columns), too recent cells marked, in a scroll box."""
+    rates, too_recent = cohort_grid(data.cohorts, data.as_of.analysis_date)
+    sizes = data.cohorts.drop_duplicates("cohort_month").set_index("cohort_month")["cohort_size"]
+    head = "".join(f"<th>{int(offset)}</th>" for offset in rates.columns)
+    rows = "".join(
+        f'<tr data-cohort="{pd.Timestamp(month):%Y-%m}"><th>{pd.Timestamp(month):%Y-%m} ({int(sizes[month]):,})</th>'
+        + "".join(retention_cell(int(offset), rates.at[month, offset], bool(too_recent.at[month, offset]))
+                  for offset in rates.columns)
+        + "</tr>"
+        for month in rates.index
+    )
+    return (f'<details><summary>The figures as a table</summary><div class="table-scroll">'
+            f'<table data-table="cohort_retention"><thead><tr><th>first-order month (customers) / months since</th>'
+            f"{head}</tr></thead><tbody>{rows}</tbody></table></div></details>")
+
+
+#: The charts of the whole shop.
+SHOP_CHARTS = (
     Chart("rfm_distribution", "RFM segments",
           "Customers and revenue per RFM segment, from the recency and frequency scores (1 to 5) of each buyer; "
           "'No purchase' are the customers without a successful order.", rfm_distribution_chart),
@@ -307,13 +108,28 @@ CHARTS = (
     Chart("funnel", "Website funnel",
           "Web sessions reaching each step in order: visit, add to cart, checkout, successful order.",
           funnel_chart, needs_web_events=True),
-    Chart("cohort_retention", "Cohort retention",
-          "Customers grouped by the month of their first successful order; each cell is the share of the "
-          "cohort that ordered again that many months later.", cohort_retention_chart),
-    Chart("segment_selection", "How the segments were chosen",
+    Chart("cohort_retention", "Do first-time buyers come back?",
+          "Customers grouped by the month of their first successful order; each cell is the share of them "
+          "with a successful order that many months later (darker = more). Hatched cells are "
+          f"{TOO_RECENT}: that month had not ended by the analysis date.", cohort_retention_chart,
+          table=cohort_table),
+)
+
+#: The technical charts of the segmentation, in the appendix at the end.
+APPENDIX_CHARTS = (
+    Chart("segment_selection", "How the number of segments was chosen",
           "K-Means was fitted for every number of segments k; the dashed line marks the k used, by default the "
           "one with the highest silhouette (the best separated segments).", selection_chart),
+    Chart("segment_projection", "Customers on two principal components",
+          "Each dot is a customer of a fixed random sample, in its segment's colour: customers close together "
+          "behave alike.", projection_chart),
+    Chart("segment_rfm_3d", "Recency, orders and spend in 3-D",
+          "The buyers of the sample by days since their last order, number of orders and spend (log scale), "
+          "in their segment's colour.", rfm_chart),
 )
+
+#: Every chart, in the order of the page.
+CHARTS = SEGMENT_CHARTS + SHOP_CHARTS + APPENDIX_CHARTS
 
 NOT_APPLICABLE = "not applicable: this source has no web events"
 
@@ -326,7 +142,7 @@ def overview_figures(overview: Overview) -> list[tuple[str, str, str, str]]:
         ("customers", "customers", str(overview.customers), f"{overview.customers:,}"),
         ("buyers", "buyers (with a successful order)", str(overview.buyers), f"{overview.buyers:,}"),
         ("orders", "successful orders", str(overview.orders), f"{overview.orders:,}"),
-        ("revenue_usd", "revenue", str(overview.revenue_usd), f"${overview.revenue_usd:,.2f}"),
+        ("revenue_usd", "revenue (capped prices)", str(overview.revenue_usd), f"${overview.revenue_usd:,.2f}"),
         ("average_order_value_usd", "average order value",
          "" if average is None else str(average), "-" if average is None else f"${average:,.2f}"),
         ("conversion_rate", "conversion rate (sessions with a visit reaching a successful order)",
@@ -341,56 +157,131 @@ def figure_item(figure_id: str, label: str, value: str, text: str) -> str:
             f'<dd data-value="{html.escape(value)}"{missing}>{html.escape(text)}</dd></div>')
 
 
+def orders_period(overview: Overview) -> str:
+    """The months of the successful orders, as a sentence."""
+    months = [f"{month:%B %Y}" for month in (overview.first_month, overview.last_month) if month is not None]
+    return f"All successful orders, from {months[0]} to {months[1]}." if months else "No orders."
+
+
 def overview_html(overview: Overview) -> str:
     """The period of the orders and the headline figures."""
     items = "".join(figure_item(*figure) for figure in overview_figures(overview))
-    months = [f"{month:%B %Y}" for month in (overview.first_month, overview.last_month) if month is not None]
-    period = f"Orders from {months[0]} to {months[1]}." if months else "No orders."
-    return f'<section id="overview"><h2>Overview</h2><p>{period}</p><dl class="overview">{items}</dl></section>'
+    return (f'<section id="overview"><h2>The shop at a glance</h2><p>{orders_period(overview)}</p>'
+            f'<dl class="overview">{items}</dl></section>')
 
 
-def profile_table(profiles: pd.DataFrame) -> str:
-    """The profiles' headline columns as an HTML table, each cell named by its column."""
-    columns = {
-        "segment_id": "id",
-        "segment_name": "segment",
-        "customers": "customers",
-        "customer_share": "share of customers",
-        "revenue_share": "share of revenue",
-        "top_country": "top country",
-        "top_category": "top category",
-        "recommended_action": "recommended action",
-    }
-    head = "".join(f"<th>{html.escape(label)}</th>" for label in columns.values())
-    rows = []
-    for record in profiles[list(columns)].to_dict("records"):
-        cells = []
-        for column, value in record.items():
-            if column.endswith("_share"):
-                text = "" if pd.isna(value) else f"{float(value):.1%}"
-            else:
-                text = "" if pd.isna(value) else str(value)
-            cells.append(f'<td data-column="{column}">{html.escape(text)}</td>')
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    return (f'<table data-table="segment_profiles"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>")
+def as_of_html(as_of: AsOf) -> str:
+    """The as-of line under the title: the analysis date and the orders the segments count."""
+    if as_of.analysis_date is None:
+        return '<p class="as-of" data-as-of="">No customers yet: there is no analysis date.</p>'
+    counted = ""
+    if as_of.first_order_at is not None and as_of.last_order_at is not None:
+        counted = (f" Segments and RFM count the successful orders from {long_date(as_of.first_order_at.date())} "
+                   f"to {long_date(as_of.last_order_at.date())}.")
+    return (f'<p class="as-of" data-as-of="{as_of.analysis_date.isoformat()}">As of '
+            f"<strong>{long_date(as_of.analysis_date)}</strong> (the analysis date).{counted}</p>")
 
 
-def segments_html(data: ReportData) -> str:
-    """The segments' introduction and their profile table with the recommended actions."""
-    chosen = ", ".join(str(k) for k in data.diagnostics.loc[data.diagnostics["is_chosen"], "k"])
+def audience_html(segment_id: int, customers: int, audience: AudienceFile | None, out_dir: Path) -> str:
+    """The segment's audience: a link to the customer_segments export and the filter giving its rows."""
+    if audience is None:
+        return ""
+    name = html.escape(audience.path.name)
+    if not audience.is_linked:
+        return (f'<dd class="missing" data-audience-missing="{segment_id}">{name}: '
+                f"{html.escape(str(audience.problem))}.</dd>")
+    return (f'<dd><a data-audience="{segment_id}" href="{html.escape(relative_href(audience.path, out_dir))}">'
+            f"{name}</a>, the {customers:,} rows with <code>segment_id = {segment_id}</code></dd>")
+
+
+def worth_text(profile: pd.Series) -> str:
+    """The segment's share of the revenue and its revenue, or that it has none."""
+    if pd.isna(profile["revenue_share"]):
+        return "no revenue yet"
+    return f"{float(profile['revenue_share']):.1%} of the revenue ({money(profile['revenue_usd'])})"
+
+
+def segment_card(profile: pd.Series, as_of: AsOf, audience: AudienceFile | None, out_dir: Path) -> str:
+    """One segment as an <article data-segment="ID">: who, how many, its worth, what to do, its audience."""
+    segment_id, customers = int(profile["segment_id"]), int(profile["customers"])
+    colour = segment_colour(segment_id)
+
+    def field(name: str, text: str) -> str:
+        return f'<span data-field="{name}">{html.escape(text)}</span>'
+
+    action = (f"<strong>{field('marketing_goal', str(profile['marketing_goal']))}:</strong> "
+              f"{field('recommended_action', str(profile['recommended_action']))} "
+              f"(channel: {field('channel', str(profile['channel']))})")
+    items = [
+        ("Who they are", field("who", who_they_are(profile))),
+        ("Customers", field("customers", f"{customers:,} ({float(profile['customer_share']):.1%} of all)")),
+        ("What they are worth", field("revenue_share", worth_text(profile))),
+        ("What to do", action),
+        ("Typical customer", field("typical", typical_customer(profile, as_of.analysis_date))),
+    ]
+    rows = "".join(f"<dt>{label}</dt><dd>{content}</dd>" for label, content in items)
+    audience_row = audience_html(segment_id, customers, audience, out_dir)
+    if audience_row:
+        rows += f"<dt>Audience file</dt>{audience_row}"
+    return (f'<article class="segment" data-segment="{segment_id}" style="border-left-color: {colour}">'
+            f'<h3><span class="swatch" style="background: {colour}"></span>{segment_id}. '
+            f'{field("segment_name", str(profile["segment_name"]))}</h3><dl>{rows}</dl></article>')
+
+
+def audience_intro(audience: AudienceFile | None) -> str:
+    """How to take a segment's customers from the audience file, with an example on its path."""
+    if audience is None or not audience.is_linked:
+        return ""
+    query = f"select customer_id from '{audience.path.as_posix()}' where segment_id = 1"
+    return (f"<p>Each segment's audience is the rows of its segment in {html.escape(audience.path.name)}, the "
+            f"export of the customer_segments mart (one row per customer), e.g. in DuckDB "
+            f"<code>{html.escape(query)}</code>, or a filter on segment_id in your campaign tool.</p>")
+
+
+def segments_html(data: ReportData, audience: AudienceFile | None, out_dir: Path, charts: list[str]) -> str:
+    """The segments first: one card per segment in segment id order (as in the charts), then the segment charts."""
+    cards = "".join(segment_card(profile, data.as_of, audience, out_dir) for _, profile in data.profiles.iterrows())
     return (
-        f'<section id="segments"><h2>Customer segments</h2>'
-        f"<p>{data.total_customers:,} customers in {len(data.profiles)} K-Means segments (chosen k = {chosen}), "
-        f"each with the marketing action recommended for it. Scatter plots show a fixed random sample of "
-        f"{len(data.customers):,} customers.</p>{profile_table(data.profiles)}</section>"
+        f'<section id="segments"><h2>Your customer segments</h2>'
+        f"<p>All {data.total_customers:,} customers fall into {len(data.profiles)} segments of customers who "
+        f"behave alike, numbered by their average spend per customer, the highest first. Each has a recommended "
+        f"campaign and an audience file to load into your campaign tool.</p>{audience_intro(audience)}"
+        f'<div class="segments">{cards}</div>{"".join(charts)}</section>'
     )
+
+
+def definitions_html(data: ReportData) -> str:
+    """What the figures mean: the analysis date, the period, revenue at capped prices, retention."""
+    analysis_date = long_date(data.as_of.analysis_date) if data.as_of.analysis_date else "the analysis date"
+    items = [
+        ("As of", f"Figures are as of {analysis_date}, the analysis date: the dbt var analysis_date, by default "
+                  "the day after the latest order or visit in the data. Segments, RFM scores and each segment's "
+                  "revenue count the successful orders before that date; days since last order are counted to "
+                  "it."),
+        ("Period", f"{orders_period(data.overview)} The headline figures count these orders."),
+        ("Revenue", "Revenue is in US dollars (other currencies converted at the rates of the seed "
+                    "currency_rates), from successful orders only, at capped prices: a catalogue price far above "
+                    "the others (more than the dbt var price_outlier_factor times the median price) is most "
+                    "likely a data error, so it is counted at that cap; one mistyped price cannot then make a "
+                    "customer or a segment look like the shop's best. The uncapped amounts stay in the marts. "
+                    "A price invoiced to the customer is never capped."),
+        ("Revenue share", "A segment's share of the revenue of all customers over the same orders."),
+        ("Retention", "A cohort is the customers whose first successful order fell in the same month. Its "
+                      "retention N months later is the share of them with a successful order in that calendar "
+                      "month (month 0 is 100% by definition). A month that had not ended by the analysis date is "
+                      f"marked {TOO_RECENT}: its figure would count only part of the month."),
+        ("Segments", "Customers are grouped by K-Means on their recency, orders, spend, visits, units and "
+                     "carts; each segment is named from its typical customer. How the number of segments was "
+                     "chosen is in the appendix."),
+    ]
+    terms = "".join(f"<dt>{html.escape(term)}</dt><dd>{html.escape(text)}</dd>" for term, text in items)
+    return f'<section id="definitions"><h2>What the figures mean</h2><dl class="definitions">{terms}</dl></section>'
 
 
 def figure_html(chart: Chart, content: str) -> str:
     """A chart's section: its title, then <figure data-chart="ID"> holding content and the caption."""
     return (
-        f'<section id="{chart.chart_id}"><h2>{html.escape(chart.title)}</h2>'
+        f'<section id="{chart.chart_id}" class="chart"><h3>{html.escape(chart.title)}</h3>'
         f'<figure data-chart="{chart.chart_id}">{content}'
         f"<figcaption>{html.escape(chart.caption)}</figcaption></figure></section>"
     )
@@ -402,63 +293,95 @@ def image_html(chart: Chart, path: Path) -> str:
     return f'<img alt="{html.escape(chart.title)}" src="data:image/png;base64,{encoded}">'
 
 
-def save_chart(figure: Figure, path: Path) -> None:
-    figure.savefig(path, dpi=110, metadata=PNG_METADATA)
-    plt.close(figure)
-
-
 STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1200px; padding: 0 1rem; color: #222; }
-table { border-collapse: collapse; margin: 1rem 0; font-size: 0.9rem; }
-th, td { border: 1px solid #ccc; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
-th { background: #f3f3f3; }
-dl.overview { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 1rem; }
+*, *::before, *::after { box-sizing: border-box; }
+body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 1100px; padding: 0 1rem; color: #222;
+       line-height: 1.45; overflow-wrap: anywhere; }
+h1 { margin-bottom: 0.3rem; }
+.as-of { font-size: 1.05rem; margin-top: 0; }
+.segments { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 20rem), 1fr)); gap: 1rem; }
+.segment { border: 1px solid #ddd; border-left: 8px solid #999; border-radius: 6px; padding: 0.8rem 1rem; }
+.segment h3 { margin: 0 0 0.5rem; display: flex; align-items: center; gap: 0.5rem; }
+.swatch { display: inline-block; width: 1rem; height: 1rem; border-radius: 3px; flex: none; }
+.segment dl { margin: 0; }
+.segment dt { color: #555; font-size: 0.8rem; margin-top: 0.5rem; text-transform: uppercase; letter-spacing: 0.03em; }
+.segment dd { margin: 0.1rem 0 0; }
+.segment dd.missing { color: #555; font-style: italic; }
+code { background: #f3f3f3; padding: 0 0.2rem; border-radius: 3px; font-size: 0.85em; }
+dl.overview { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 15rem), 1fr)); gap: 1rem; }
 dl.overview div { border: 1px solid #ddd; border-radius: 6px; padding: 0.8rem; }
-dt { color: #555; font-size: 0.85rem; }
-dd { margin: 0.3rem 0 0; font-size: 1.5rem; font-weight: 600; }
-dd.missing { color: #555; font-size: 1rem; font-style: italic; font-weight: normal; }
+dl.overview dt { color: #555; font-size: 0.85rem; }
+dl.overview dd { margin: 0.3rem 0 0; font-size: 1.5rem; font-weight: 600; }
+dl.overview dd.missing { color: #555; font-size: 1rem; font-style: italic; font-weight: normal; }
+dl.definitions dt { font-weight: 600; margin-top: 0.6rem; }
+dl.definitions dd { margin: 0.1rem 0 0; }
 figure { margin: 0; }
+.table-scroll { overflow-x: auto; max-width: 100%; }
+table { border-collapse: collapse; margin: 0.5rem 0; font-size: 0.8rem; }
+th, td { border: 1px solid #ddd; padding: 0.2rem 0.4rem; text-align: right; white-space: nowrap; }
+th { background: #f3f3f3; }
+td.too-recent { color: #777; font-style: italic;
+                background: repeating-linear-gradient(135deg, #fff 0 4px, #e6e6e6 4px 6px); }
 figcaption { color: #555; font-size: 0.9rem; margin-top: 0.4rem; }
 .not-applicable { background: #f6f6f6; color: #555; font-style: italic; padding: 1rem; }
-img { max-width: 100%; }
+img { display: block; max-width: 100%; height: auto; }
+#appendix { border-top: 2px solid #ddd; margin-top: 2.5rem; }
 """
 
 
-def page_html(data: ReportData, chart_sections: list[str]) -> str:
-    """The whole page: overview, segment profiles, then the charts."""
+def page_html(data: ReportData, body_sections: list[str]) -> str:
+    """The whole page: title and as-of date, then the sections in order."""
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>ShopSmart customer report</title>
 <style>{STYLE}</style>
 </head>
 <body>
 <h1>ShopSmart customer report</h1>
-{overview_html(data.overview)}
-{segments_html(data)}
-{"".join(chart_sections)}
+{as_of_html(data.as_of)}
+{"".join(body_sections)}
 </body>
 </html>
 """
 
 
-def write_report(data: ReportData, out_dir: Path) -> list[Path]:
-    """Write a PNG per applicable chart and index.html (the charts embedded) to out_dir; return the paths."""
+def chart_section(chart: Chart, data: ReportData, out_dir: Path, written: list[Path]) -> str:
+    """Draw the chart to out_dir (its PNG appended to written); its section, or a note when not applicable."""
+    path = out_dir / chart.file_name
+    if chart.needs_web_events and not data.has_web_events:
+        # a picture left by a report on another source would contradict the page
+        path.unlink(missing_ok=True)
+        return figure_html(chart, f'<p class="not-applicable">{NOT_APPLICABLE}</p>')
+    save_chart(chart.draw(data), path)
+    written.append(path)
+    table = chart.table(data) if chart.table else ""
+    return figure_html(chart, image_html(chart, path) + table)
+
+
+def write_report(data: ReportData, out_dir: Path, audience: AudienceFile | None = None) -> list[Path]:
+    """Write a PNG per applicable chart and index.html (the charts embedded) to out_dir; return the paths.
+
+    audience is the Parquet export of customer_segments that each segment links (relative to out_dir).
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    sections = []
-    for chart in CHARTS:
-        path = out_dir / chart.file_name
-        if chart.needs_web_events and not data.has_web_events:
-            # a picture left by a report on another source would contradict the page
-            path.unlink(missing_ok=True)
-            sections.append(figure_html(chart, f'<p class="not-applicable">{NOT_APPLICABLE}</p>'))
-            continue
-        save_chart(chart.draw(data), path)
-        written.append(path)
-        sections.append(figure_html(chart, image_html(chart, path)))
+    written: list[Path] = []
+
+    def sections(charts: tuple[Chart, ...]) -> list[str]:
+        return [chart_section(chart, data, out_dir, written) for chart in charts]
+
+    segment_charts, shop_charts, appendix = sections(SEGMENT_CHARTS), sections(SHOP_CHARTS), sections(APPENDIX_CHARTS)
+    body = [
+        segments_html(data, audience, out_dir, segment_charts),
+        overview_html(data.overview),
+        f'<section id="shop"><h2>The shop</h2>{"".join(shop_charts)}</section>',
+        definitions_html(data),
+        f'<section id="appendix"><h2>Appendix: how the segments were made</h2>'
+        f"<p>For analysts: the model behind the segments.</p>{''.join(appendix)}</section>",
+    ]
     index = out_dir / "index.html"
-    index.write_text(page_html(data, sections), encoding="utf-8")
+    index.write_text(page_html(data, body), encoding="utf-8")
     written.append(index)
     return written
