@@ -197,9 +197,10 @@ def test_report_writes_the_pictures(sample_build: DbtRun, tmp_path: Path) -> Non
         capture_output=True, text=True, check=False,
     )
     assert completed.returncode == 0, completed.stderr
-    # in the order of the page
-    pictures = ["segment_profiles.png", "segment_projection.png", "segment_rfm_3d.png", "rfm_distribution.png",
-                "location.png", "visit_patterns.png", "funnel.png", "cohort_retention.png", "segment_selection.png"]
+    # in the order of the page: the segments, the shop's charts, then the technical appendix
+    pictures = ["segment_shares.png", "segment_profiles.png", "rfm_distribution.png", "location.png",
+                "visit_patterns.png", "funnel.png", "cohort_retention.png",
+                "segment_selection.png", "segment_projection.png", "segment_rfm_3d.png"]
     for name in pictures:
         content = (out / name).read_bytes()
         assert content.startswith(PNG_SIGNATURE) and len(content) > 10_000, name
@@ -207,8 +208,9 @@ def test_report_writes_the_pictures(sample_build: DbtRun, tmp_path: Path) -> Non
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     embedded = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
     assert [base64.b64decode(data) for data in embedded] == [(out / name).read_bytes() for name in pictures]
-    # self-contained: nothing is loaded from elsewhere
-    assert not re.search(r'(src|href)="(?!data:)', page)
+    # self-contained: nothing is loaded from elsewhere (a link to the audience file is not loaded)
+    assert not re.search(r'src="(?!data:)', page)
+    assert not re.search(r"<(link|script)[^>]+(href|src)=", page)
     for (name,) in sample_build.query("select segment_name from marts.segment_profiles"):
         assert name in page
 
