@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import statistics
 from collections import Counter, defaultdict
 from datetime import timedelta
@@ -17,7 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dbt_project import PROJECT_DIR, DbtRun
+from dbt_project import DBT, PROJECT_DIR, DbtRun
+from dbt_project import run as run_command
 
 SAMPLE_DIR = PROJECT_DIR / "seeds" / "shopsmart_sample"
 CENT = Decimal("0.01")
@@ -188,3 +190,70 @@ def test_visit_pattern_marts_add_up(sample_build: DbtRun) -> None:
 
     [(customer_visits,)] = sample_build.query("select sum(visits) from marts.customer_visit_frequency")
     assert customer_visits == visits
+
+
+# --- column types of the built marts (see test_mart_columns for the declared ones) ---
+
+
+def built_columns(run: DbtRun, schemas: tuple[str, ...]) -> dict[tuple[str, str], dict[str, str]]:
+    """(schema, table) -> {column: type as the contracts write it, e.g. decimal(18,2)}."""
+    columns: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    for schema, table, column, data_type in run.query(
+        "select table_schema, table_name, column_name, data_type from information_schema.columns"
+        f" where table_schema in ({', '.join(repr(s) for s in schemas)}) order by ordinal_position"
+    ):
+        columns[(schema, table)][column] = data_type.lower().replace(" ", "")
+    return columns
+
+
+def test_built_marts_have_their_declared_columns_and_types(sample_build: DbtRun) -> None:
+    """Every column of marts (and diagnostics) is declared with the type it has, Python models included.
+
+    dbt enforces the contracts of the SQL marts when it builds them; customer_segments
+    and segment_model_fits are Python models, whose types only this check covers.
+    """
+    manifest = json.loads((sample_build.database.parent / "target" / "manifest.json").read_text())
+    declared = {
+        (node["schema"], node["alias"]): {name: column.get("data_type") for name, column in node["columns"].items()}
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["schema"] in ("marts", "diagnostics")
+    }
+    built = built_columns(sample_build, ("marts", "diagnostics"))
+    assert ("marts", "customer_segments") in built and ("diagnostics", "segment_model_fits") in built
+    assert {relation: dict(columns) for relation, columns in built.items()} == declared
+
+
+def test_counts_in_the_marts_are_integers(sample_build: DbtRun) -> None:
+    from test_mart_columns import is_count
+
+    counts = {
+        f"{table}.{column}": data_type
+        for (_, table), columns in built_columns(sample_build, ("marts",)).items()
+        for column, data_type in columns.items()
+        if is_count(column)
+    }
+    assert len(counts) > 50
+    assert {name: data_type for name, data_type in counts.items() if data_type not in {"integer", "bigint"}} == {}
+
+
+def test_a_mart_whose_sql_changes_a_type_fails_its_contract(sample_build: DbtRun, tmp_path: Path) -> None:
+    """Declaring customers.orders as varchar, while its SQL yields a bigint, fails `dbt run`, naming the column."""
+    project = tmp_path / "project"
+    shutil.copytree(
+        PROJECT_DIR, project,
+        ignore=shutil.ignore_patterns(".git", ".venv", "target", "logs", "exports", "build", ".bench_cache", "*.duckdb*", "__pycache__"),
+    )
+    properties = project / "models" / "marts" / "core" / "_core__models.yml"
+    text = properties.read_text()
+    declared = "      - name: orders\n        data_type: bigint\n"
+    assert text.count(declared) == 1
+    properties.write_text(text.replace(declared, "      - name: orders\n        data_type: varchar\n"))
+    work_dir = tmp_path / "run"
+    work_dir.mkdir()
+    shutil.copy(sample_build.database, work_dir / "warehouse.duckdb")
+    failed = run_command(
+        [str(DBT), "run", "--project-dir", str(project), "--profiles-dir", str(project), "--select", "customers"],
+        work_dir,
+    )
+    assert failed.returncode != 0
+    assert "contract" in failed.output and "orders" in failed.output, failed.output[-3000:]
