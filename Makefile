@@ -55,12 +55,10 @@ semantic: $(INSTALLED)
 test: lint dbt-test pytest
 
 # The online_retail models are enabled only when a path is set, and the shopsmart
-# staging models only when it is not: lint the project both ways. Linting compiles
-# the online_retail models without reading the file, so any path will do.
+# staging models only when it is not: scripts/lint_sql.sh lints the project both
+# ways (the pre-commit hook sqlfluff-lint runs it on the staged SQL files).
 lint: $(INSTALLED)
-	mkdir -p target
-	ONLINE_RETAIL_PATH=lint-only.csv SHOPSMART_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models analyses
-	SHOPSMART_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models/staging/shopsmart
+	SHOPSMART_DUCKDB_PATH=$(TEST_DB) SQLFLUFF=$(BIN)/sqlfluff scripts/lint_sql.sh
 
 dbt-test: $(INSTALLED)
 	mkdir -p target
