@@ -1,0 +1,114 @@
+"""What the docs site shows, checked on the manifest of `dbt parse` (no build needed).
+
+- every macro of the project and each of its arguments has a description;
+- no semantic model shares its name with a model, seed or source table, so the
+  lineage graph never shows two nodes of one name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from dbt_project import DbtRun, dbt
+
+PROJECT = "shopsmart_analytics"
+
+# `{% macro name(args) %}` or `{% test name(args) %}`, the arguments up to the
+# closing parenthesis of the signature (defaults may hold brackets and strings)
+SIGNATURE = re.compile(r"\{%-?\s*(?:macro|test)\s+(\w+)\s*\(")
+
+
+def signature_arguments(macro_sql: str) -> list[str]:
+    """The argument names of the first macro or test signature in `macro_sql`."""
+    match = SIGNATURE.search(macro_sql)
+    assert match, macro_sql[:200]
+    depth, quote, current, parts = 0, None, "", []
+    for char in macro_sql[match.end():]:
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}" and depth:
+            depth -= 1
+        elif char == ")":
+            break
+        elif char == "," and not depth:
+            parts.append(current)
+            current = ""
+            continue
+        current += char
+    parts.append(current)
+    names = [part.split("=")[0].strip() for part in parts]
+    return [name for name in names if name]
+
+
+def parse_manifest(work_dir: Path, env: dict[str, str] | None = None) -> dict:
+    run: DbtRun = dbt("parse", work_dir, env)
+    assert run.returncode == 0, run.output[-5000:]
+    return json.loads((work_dir / "target" / "manifest.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The manifest of the default build (the embedded sample)."""
+    return parse_manifest(tmp_path_factory.mktemp("parse_sample"))
+
+
+def test_signature_arguments_reads_defaults_with_brackets_and_strings() -> None:
+    sql = "{% macro m(a, b=[], c={'x': 'y,z'}, d=none, e='(') -%} x {%- endmacro %}"
+    assert signature_arguments(sql) == ["a", "b", "c", "d", "e"]
+    assert signature_arguments("{% test t(model, expression, column_name=none) %}") == [
+        "model", "expression", "column_name"
+    ]
+    assert signature_arguments("{% macro none_at_all() %}{% endmacro %}") == []
+
+
+def test_every_project_macro_and_argument_is_described(manifest: dict) -> None:
+    macros = [m for m in manifest["macros"].values() if m["package_name"] == PROJECT]
+    # the dispatched implementations (default__, duckdb__) and the generic tests are project macros too
+    assert len(macros) >= 90, len(macros)
+    assert any(m["name"].startswith("duckdb__") for m in macros)
+    assert any(m["name"].startswith("test_") for m in macros)
+
+    undescribed = sorted(m["name"] for m in macros if not m["description"].strip())
+    assert undescribed == [], f"{len(undescribed)} of {len(macros)} macros have no description: {undescribed}"
+
+    problems = []
+    for macro in macros:
+        declared = signature_arguments(macro["macro_sql"])
+        documented = [argument["name"] for argument in macro["arguments"]]
+        if documented != declared:
+            problems.append(f"{macro['name']}: arguments {declared}, documented {documented}")
+        problems += [
+            f"{macro['name']}.{argument['name']}: no description"
+            for argument in macro["arguments"]
+            if not argument["description"].strip()
+        ]
+        problems += [
+            f"{macro['name']}.{argument['name']}: no type"
+            for argument in macro["arguments"]
+            if not (argument.get("type") or "").strip()
+        ]
+    assert problems == []
+
+
+def test_semantic_models_do_not_share_a_name_with_a_node(manifest: dict) -> None:
+    semantic = {model["name"] for model in manifest["semantic_models"].values()}
+    assert len(semantic) >= 6, semantic
+    nodes = {
+        node["name"]
+        for node in [*manifest["nodes"].values(), *manifest["sources"].values(), *manifest["exposures"].values()]
+        if node["resource_type"] in {"model", "seed", "snapshot", "source", "exposure"}
+    }
+    assert semantic & nodes == set()
+    # each semantic model still reads the mart it is named after
+    for model in manifest["semantic_models"].values():
+        assert model["name"].startswith("sem_"), model["name"]
+        (parent,) = model["depends_on"]["nodes"]
+        assert parent == f"model.{PROJECT}.{model['name'].removeprefix('sem_')}", (model["name"], parent)
