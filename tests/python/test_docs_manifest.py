@@ -2,7 +2,8 @@
 
 - every macro of the project and each of its arguments has a description;
 - no semantic model shares its name with a model, seed or source table, so the
-  lineage graph never shows two nodes of one name.
+  lineage graph never shows two nodes of one name;
+- the landing page (the `__overview__` docs block) names only what exists.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
-from dbt_project import DbtRun, dbt
+from dbt_project import PROJECT_DIR, DbtRun, dbt
 
 PROJECT = "shopsmart_analytics"
 
@@ -112,3 +114,46 @@ def test_semantic_models_do_not_share_a_name_with_a_node(manifest: dict) -> None
         assert model["name"].startswith("sem_"), model["name"]
         (parent,) = model["depends_on"]["nodes"]
         assert parent == f"model.{PROJECT}.{model['name'].removeprefix('sem_')}", (model["name"], parent)
+
+
+# Words in backticks on the landing page that are not names of the project's
+# resources: schemas, file names, selectors and prefixes.
+OVERVIEW_WORDS = {"raw", "reference", "staging", "intermediate", "marts", "audit", "semantic", "default__", "duckdb__"}
+
+
+def project_names(manifest: dict) -> set[str]:
+    """Every name a reader may look up on the site: nodes (disabled ones too), sources, macros, metrics, vars."""
+    nodes = [*manifest["nodes"].values(), *[n for ns in manifest["disabled"].values() for n in ns]]
+    names = {node["name"] for node in nodes}
+    for source in manifest["sources"].values():
+        names |= {source["source_name"], source["name"]}
+    for kind in ("macros", "exposures", "metrics", "semantic_models"):
+        names |= {node["name"] for node in manifest[kind].values()}
+    # the sources of the source not selected are disabled
+    names |= {node["source_name"] for ns in manifest["disabled"].values() for node in ns if "source_name" in node}
+    return names
+
+
+def test_overview_replaces_the_welcome_page_and_names_only_what_exists(manifest: dict) -> None:
+    overview = manifest["docs"].get(f"doc.{PROJECT}.__overview__")
+    assert overview and overview["package_name"] == PROJECT
+    text = overview["block_contents"]
+    assert "Welcome!" not in text
+    # the layers, the two sources and the marts to start from
+    for word in ("base", "intermediate", "quarantine", "reconciliation", "semantic", "ONLINE_RETAIL_PATH",
+                 "customer_rfm", "customer_segments", "monthly_revenue", "cohort_retention",
+                 "funnel_sessions", "location_summary"):
+        assert word in text, word
+
+    known = project_names(manifest) | OVERVIEW_WORDS
+    project_vars = set(yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"])
+    known |= project_vars | {"shopsmart_data_dir", "online_retail_path"}  # set from the environment
+    # every backticked name: a selector's (`+customer_segments`, `source:shopsmart+`) or a
+    # plain one; file names, commands and templates (`base_<source>__<table>`) are left out
+    named = set()
+    for quoted in re.findall(r"`([^`]+)`", text):
+        name = re.sub(r"^source:", "", quoted.strip("+"))
+        if re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            named.add(name)
+    assert len(named) > 40, sorted(named)
+    assert sorted(named - known) == []
