@@ -3,7 +3,9 @@
 - every macro of the project and each of its arguments has a description;
 - no semantic model shares its name with a model, seed or source table, so the
   lineage graph never shows two nodes of one name;
-- the landing page (the `__overview__` docs block) names only what exists.
+- the landing page (the `__overview__` docs block) names only what exists;
+- each staging base model has one parent per table it reads: the embedded
+  sample is the source's tables, not a seed beside the source.
 """
 
 from __future__ import annotations
@@ -126,7 +128,7 @@ def project_names(manifest: dict) -> set[str]:
     nodes = [*manifest["nodes"].values(), *[n for ns in manifest["disabled"].values() for n in ns]]
     names = {node["name"] for node in nodes}
     for source in manifest["sources"].values():
-        names |= {source["source_name"], source["name"]}
+        names |= {source["source_name"], source["name"], source["identifier"]}
     for kind in ("macros", "exposures", "metrics", "semantic_models"):
         names |= {node["name"] for node in manifest[kind].values()}
     # the sources of the source not selected are disabled
@@ -157,3 +159,51 @@ def test_overview_replaces_the_welcome_page_and_names_only_what_exists(manifest:
             named.add(name)
     assert len(named) > 40, sorted(named)
     assert sorted(named - known) == []
+
+
+# The builds whose lineage differs: the embedded sample, the shop's own files, and
+# the online_retail file (parsing reads no file, so the paths need not exist).
+SOURCE_SWITCHES = {
+    "sample": {},
+    "own_files": {"SHOPSMART_DATA_DIR": "/nonexistent/shop"},
+    "online_retail": {"ONLINE_RETAIL_PATH": "/nonexistent/online_retail.csv.gz"},
+}
+
+
+def relation_of(manifest: dict, unique_id: str) -> tuple[str, str]:
+    """The (schema, table) a parent stands for: a source's table, a seed's or model's relation."""
+    if unique_id.startswith("source."):
+        node = manifest["sources"][unique_id]
+        return node["schema"], node["identifier"]
+    node = manifest["nodes"][unique_id]
+    return node["schema"], node["alias"]
+
+
+@pytest.mark.parametrize("switch", SOURCE_SWITCHES)
+def test_each_base_model_has_one_parent_per_table_it_reads(
+    switch: str, manifest: dict, tmp_path: Path
+) -> None:
+    if switch != "sample":
+        manifest = parse_manifest(tmp_path, SOURCE_SWITCHES[switch])
+    base_models = {
+        uid: node for uid, node in manifest["nodes"].items()
+        if node["resource_type"] == "model" and node["name"].startswith("base_")
+    }
+    assert len(base_models) == (1 if switch == "online_retail" else 5), sorted(base_models)
+    for uid, node in base_models.items():
+        parents = manifest["parent_map"][uid]
+        assert sorted(parents) == sorted(set(node["depends_on"]["nodes"])), uid
+        # the source table the base model checks is a parent, once
+        (source,) = [parent for parent in parents if parent.startswith("source.")]
+        assert source.rsplit(".", 1)[-1] == node["name"].split("__", 1)[1] or switch == "online_retail", uid
+        tables = [relation_of(manifest, parent) for parent in parents]
+        assert len(tables) == len(set(tables)), (uid, sorted(zip(tables, parents)))
+        # no seed stands for a source table: a seed parent is a reference seed
+        seeds = [manifest["nodes"][parent] for parent in parents if parent.startswith("seed.")]
+        assert all(seed["original_file_path"].startswith("seeds/reference/") for seed in seeds), (uid, seeds)
+    # nothing else reads the sample's tables as seeds either
+    sample_seeds = [
+        uid for uid, node in manifest["nodes"].items()
+        if node["resource_type"] == "seed" and "shopsmart_sample" in node["original_file_path"]
+    ]
+    assert sample_seeds == []
