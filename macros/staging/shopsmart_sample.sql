@@ -7,15 +7,18 @@
     table in the lineage, and any selection (`dbt build --select
     base_shopsmart__orders+`, a fresh warehouse included) finds its tables loaded.
     Every column is loaded as text, exactly as a raw export, so that staging
-    decides what is valid, by DuckDB's CSV reader, as dbt-duckdb loads a seed.
-    Every build (re)loads the files as they are, as it would reload seeds. Renders nothing (nothing runs) while the shop's own files are
-    read (var shopsmart_data_dir), while the online_retail source is selected, and
-    for the commands that write no relations (build_status_commands).
+    decides what is valid, by DuckDB's CSV reader, as dbt-duckdb loads a seed;
+    every build (re)loads the files as they are, as it would reload seeds.
+    The tables are loaded while the shop's own files are read too (var
+    shopsmart_data_dir), as the sample seeds were: the unit tests of the base
+    models take the column types of their source fixtures from them (dbt reads a
+    unit test input's columns from its relation in the warehouse). Renders
+    nothing (nothing runs) while the online_retail source is selected, and for
+    the commands that write no relations (build_status_commands).
 #}
 {% macro load_shopsmart_sample() -%}
     {%- if execute and flags.WHICH in shopsmart_analytics.build_status_commands()
-        and shopsmart_analytics.selected_source() == 'shopsmart'
-        and shopsmart_analytics.shopsmart_source_path('customers') is none -%}
+        and shopsmart_analytics.selected_source() == 'shopsmart' -%}
         {%- set statements = [] -%}
         {%- for table in shopsmart_analytics.selected_source_tables() -%}
             {%- set node = graph.sources.values()
