@@ -86,7 +86,7 @@ conventions: docs
 report: current-warehouse
 	$(BIN)/shopsmart-report --out target/report
 
-## sample: regenerate the embedded sample seeds and their ground truth
+## sample: regenerate the embedded sample (seeds/shopsmart_sample, the source shopsmart's default tables) and its ground truth
 sample: $(INSTALLED)
 	$(BIN)/shopsmart-generate --customers 2000 --seed 42 --defect-rate 0.01 \
 		--out seeds/shopsmart_sample --table-prefix raw_ --truth-out tests/fixtures/sample_truth

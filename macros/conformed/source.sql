@@ -43,7 +43,7 @@
 {#
     The file a row of the source shopsmart's `table_name` was read from, as a
     column expression: the column source_file when the shop's files are read (var
-    shopsmart_data_dir), else the sample seed's name. A unit test's fixture has
+    shopsmart_data_dir), else the sample table's name. A unit test's fixture has
     only the source's declared columns, so there too the seed's name.
 #}
 {% macro shopsmart_source_file(table_name) -%}

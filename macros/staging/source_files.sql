@@ -2,7 +2,7 @@
     The path the source shopsmart's `table_name` is read from, as the source's
     external_location builds it: <shopsmart_data_dir>/<table>.<format>, or for the
     events the file or glob of var shopsmart_events_path when it is set. None when
-    no data directory is set (the embedded sample seeds are read).
+    no data directory is set (the embedded sample is read, macro load_shopsmart_sample).
 #}
 {% macro shopsmart_source_path(table_name) -%}
     {%- set data_dir = var('shopsmart_data_dir', env_var('SHOPSMART_DATA_DIR', '')) -%}
@@ -31,7 +31,7 @@
     of the file or of the daily files. A file that is rewritten, even with the same
     latest order or event, counts as new data, so the daily build (scripts/build_daily.sh,
     `dbt build --select source_status:fresher+`) rebuilds what reads it. The embedded
-    sample seeds are loaded by every build, so they count as loaded now.
+    sample is loaded by every build (load_shopsmart_sample), so it counts as loaded now.
 #}
 {% macro shopsmart_files_modified_at(table_name) -%}
     {{ return(adapter.dispatch('shopsmart_files_modified_at', 'shopsmart_analytics')(table_name)) }}

@@ -12,7 +12,7 @@ from dbt_project import DbtRun, dbt  # noqa: E402
 
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
-    """`dbt build` of the whole project on the embedded sample seeds, as a new user runs it."""
+    """`dbt build` of the whole project on the embedded sample, as a new user runs it."""
     run = dbt("build", tmp_path_factory.mktemp("sample_build"))
     assert run.returncode == 0, run.output[-5000:]
     return run

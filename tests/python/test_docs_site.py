@@ -101,6 +101,9 @@ def test_docs_site_shows_the_model_and_its_lineage(
     expect(page.get_by_placeholder("Search for models...")).to_be_visible()
     visible_text = page.locator("body").inner_text()
     assert "Sources" in visible_text and "Projects" in visible_text, visible_text[:500]
+    # the landing page is the project's overview (models/_docs/__overview__.md), not dbt's stock one
+    expect(page.get_by_role("heading", name="ShopSmart customer analytics")).to_be_visible()
+    assert "Welcome!" not in page.locator("body").inner_text()
 
     page.get_by_placeholder("Search for models...").fill(MODEL)
     result = (

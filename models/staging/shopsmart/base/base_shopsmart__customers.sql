@@ -1,5 +1,3 @@
--- depends_on: {{ ref('raw_customers') }}
-{# The ref above builds the sample seed first; the data itself is read through source(). #}
 {%- set raw_object = json_object_text({
     'customer_id': 'customer_id_raw',
     'device_id': 'device_id_raw',

@@ -1,5 +1,3 @@
--- depends_on: {{ ref('raw_events') }}
-{# The ref above builds the sample seed first; the data itself is read through source(). #}
 {#
     Incremental by source file (macro events_files_to_load): a run reads only the
     files that are new or changed since the last run, with every file whose name

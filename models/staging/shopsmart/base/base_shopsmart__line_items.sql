@@ -1,5 +1,3 @@
--- depends_on: {{ ref('raw_line_items') }}
-{# The ref above builds the sample seed first; the data itself is read through source(). #}
 {%- set raw_object = json_object_text({
     'line_item_id': 'line_item_id_raw',
     'order_id': 'order_id_raw',

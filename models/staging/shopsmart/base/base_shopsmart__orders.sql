@@ -1,5 +1,3 @@
--- depends_on: {{ ref('raw_orders') }}
-{# The ref above builds the sample seed first; the data itself is read through source(). #}
 {%- set raw_object = json_object_text({
     'order_id': 'order_id_raw',
     'customer_id': 'customer_id_raw',

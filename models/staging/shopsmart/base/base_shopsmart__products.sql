@@ -1,5 +1,3 @@
--- depends_on: {{ ref('raw_products') }}
-{# The ref above builds the sample seed first; the data itself is read through source(). #}
 {%- set raw_object = json_object_text({
     'id': 'product_id_raw',
     'name': 'product_name_raw',

@@ -1,0 +1,77 @@
+{#
+    The embedded sample of the source shopsmart: the five files
+    seeds/shopsmart_sample/raw_<table>.csv (make sample writes them). They are the
+    source's tables, not dbt seeds of their own: this on-run-start hook loads each
+    file into the source's table (raw.raw_<table>) before any node runs, so that
+    every base model reads its table through source() only and has one parent per
+    table in the lineage, and any selection (`dbt build --select
+    base_shopsmart__orders+`, a fresh warehouse included) finds its tables loaded.
+    Every column is loaded as text, exactly as a raw export, so that staging
+    decides what is valid, by DuckDB's CSV reader, as dbt-duckdb loads a seed;
+    every build (re)loads the files as they are, as it would reload seeds.
+    The tables are loaded while the shop's own files are read too (var
+    shopsmart_data_dir), as the sample seeds were: the unit tests of the base
+    models take the column types of their source fixtures from them (dbt reads a
+    unit test input's columns from its relation in the warehouse). Renders
+    nothing (nothing runs) while the online_retail source is selected, and for
+    the commands that write no relations (build_status_commands).
+#}
+{% macro load_shopsmart_sample() -%}
+    {%- if execute and flags.WHICH in shopsmart_analytics.build_status_commands()
+        and shopsmart_analytics.selected_source() == 'shopsmart' -%}
+        {%- set statements = [] -%}
+        {%- for table in shopsmart_analytics.selected_source_tables() -%}
+            {%- set node = graph.sources.values()
+                | selectattr('source_name', 'equalto', 'shopsmart')
+                | selectattr('name', 'equalto', table.table_name)
+                | first -%}
+            {%- set relation = api.Relation.create(
+                database=target.database, schema=node.schema, identifier=node.identifier, type='table'
+            ) -%}
+            {%- do statements.append(shopsmart_analytics.shopsmart_sample_table(
+                relation, shopsmart_analytics.shopsmart_sample_path(node.identifier)
+            )) -%}
+        {%- endfor -%}
+        {{ statements | join(';\n') }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#
+    The file of the sample table `identifier` (raw_customers, ...) in the project's
+    folder (dbt's --project-dir: the absolute path of the folder dbt found when it
+    is not given, else as given, relative to the directory dbt runs in, as DuckDB
+    reads it); fails naming it when it is not there.
+#}
+{% macro shopsmart_sample_path(identifier) -%}
+    {%- set root = invocation_args_dict.get('project_dir') or '.' -%}
+    {%- set path = root ~ '/seeds/shopsmart_sample/' ~ identifier ~ '.csv' -%}
+    {%- set found = run_query('select count(*) from glob(' ~ shopsmart_analytics.quoted_text(path) ~ ')').columns[0].values()[0] -%}
+    {%- if found == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "The embedded sample of source table shopsmart." ~ identifier.replace('raw_', '', 1)
+            ~ " is missing: no file at " ~ path ~ ". Regenerate the sample (make sample), or read"
+            ~ " the shop's own files (var shopsmart_data_dir or env SHOPSMART_DATA_DIR)."
+        ) }}
+    {%- endif -%}
+    {{ return(path) }}
+{%- endmacro %}
+
+
+{# The statements that (re)create the sample table `relation` from the CSV file at `path`, every column as text. #}
+{% macro shopsmart_sample_table(relation, path) -%}
+    {{ return(adapter.dispatch('shopsmart_sample_table', 'shopsmart_analytics')(relation, path)) }}
+{%- endmacro %}
+
+{% macro default__shopsmart_sample_table(relation, path) -%}
+    {{ exceptions.raise_compiler_error("shopsmart_sample_table is not implemented for adapter " ~ adapter.type()) }}
+{%- endmacro %}
+
+{% macro duckdb__shopsmart_sample_table(relation, path) -%}
+    create schema if not exists {{ relation.without_identifier() }};
+    create or replace table {{ relation }} as
+    select * from read_csv(
+        {{ shopsmart_analytics.quoted_text(path) }},
+        header = true, all_varchar = true, delim = ',', quote = '"', escape = '"'
+    )
+{%- endmacro %}
