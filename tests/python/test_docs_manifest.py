@@ -1,8 +1,8 @@
 """What the docs site shows, checked on the manifest of `dbt parse` (no build needed).
 
 - every macro of the project and each of its arguments has a description;
-- no semantic model shares its name with a model, seed or source table, so the
-  lineage graph never shows two nodes of one name;
+- no semantic model, metric or saved query shares its name with a model, seed or
+  source table, so the lineage graph never shows two nodes of one name;
 - the landing page (the `__overview__` docs block) names only what exists;
 - each staging base model has one parent per table it reads: the embedded
   sample is the source's tables, not a seed beside the source.
@@ -102,20 +102,32 @@ def test_every_project_macro_and_argument_is_described(manifest: dict) -> None:
     assert problems == []
 
 
-def test_semantic_models_do_not_share_a_name_with_a_node(manifest: dict) -> None:
-    semantic = {model["name"] for model in manifest["semantic_models"].values()}
-    assert len(semantic) >= 6, semantic
-    nodes = {
+def lineage_node_names(manifest: dict) -> set[str]:
+    """The names of the models, seeds, snapshots, source tables and exposures of the lineage graph."""
+    return {
         node["name"]
         for node in [*manifest["nodes"].values(), *manifest["sources"].values(), *manifest["exposures"].values()]
         if node["resource_type"] in {"model", "seed", "snapshot", "source", "exposure"}
     }
-    assert semantic & nodes == set()
+
+
+def test_semantic_models_do_not_share_a_name_with_a_node(manifest: dict) -> None:
+    semantic = {model["name"] for model in manifest["semantic_models"].values()}
+    assert len(semantic) >= 6, semantic
+    assert semantic & lineage_node_names(manifest) == set()
     # each semantic model still reads the mart it is named after
     for model in manifest["semantic_models"].values():
         assert model["name"].startswith("sem_"), model["name"]
         (parent,) = model["depends_on"]["nodes"]
         assert parent == f"model.{PROJECT}.{model['name'].removeprefix('sem_')}", (model["name"], parent)
+
+
+@pytest.mark.parametrize("kind", ["metrics", "saved_queries"])
+def test_metrics_and_saved_queries_do_not_share_a_name_with_a_node(kind: str, manifest: dict) -> None:
+    # a metric `orders` beside the `orders` mart showed two nodes `orders` in the lineage graph
+    names = {node["name"] for node in manifest[kind].values()}
+    assert len(names) >= (10 if kind == "metrics" else 4), names
+    assert sorted(names & lineage_node_names(manifest)) == []
 
 
 # Words in backticks on the landing page that are not names of the project's

@@ -69,12 +69,35 @@ def by_key(rows: list[tuple], key_width: int, columns: tuple[str, ...]) -> dict:
 SUCCESSFUL_REVENUE = "sum(case when orders.status = 'success' then orders.total_amount_usd else 0 end)"
 
 
+def assert_same_figures_as_grouped_orders(
+    run: DbtRun, answer: dict, mart: str, keys: tuple[str, ...]
+) -> None:
+    """`answer`'s rows with a successful order equal SQL over the orders by their customer's `keys` in `mart`.
+
+    `answer` maps the group (a tuple of the keys, or the one key alone) to the
+    saved query's row; a group without a successful order has no row in the SQL.
+    """
+    columns = ("revenue", "successful_orders", "active_customers")
+    expected = by_key(run.query(
+        f"select {', '.join(f'per_customer.{key}' for key in keys)}, {SUCCESSFUL_REVENUE},"
+        " count(*) filter (where orders.status = 'success'),"
+        " count(distinct orders.customer_id) filter (where orders.status = 'success')"
+        " from marts.orders as orders"
+        f" inner join marts.{mart} as per_customer on orders.customer_id = per_customer.customer_id"
+        " group by all having count(*) filter (where orders.status = 'success') > 0"
+    ), len(keys), columns)
+    assert_same_figures(
+        {key: row for key, row in answer.items() if int(row["successful_orders"]) > 0},
+        expected, ("revenue",), columns[1:],
+    )
+
+
 def test_revenue_by_month_equals_the_orders_and_the_monthly_revenue_mart(mf: MetricFlow, sample_build: DbtRun) -> None:  # noqa: F811
     rows = saved_query(mf, "revenue_by_month", "--order", "metric_time__month")
     months = [date.fromisoformat(row["metric_time__month"][:10]) for row in rows]
     assert months == sorted(months) and len(set(months)) == len(months) >= 6
     answer = dict(zip(months, rows))
-    columns = ("revenue", "orders", "successful_orders", "active_customers")
+    columns = ("revenue", "order_count", "successful_orders", "active_customers")
     from_orders = by_key(sample_build.query(
         f"select cast(date_trunc('month', orders.checked_out_at) as date), {SUCCESSFUL_REVENUE}, count(*),"
         " count(*) filter (where orders.status = 'success'),"
@@ -97,18 +120,8 @@ def test_revenue_by_segment_adds_up_the_orders_of_each_kmeans_segment(mf: Metric
     ids = [int(row["customer__segment_id"]) for row in rows]
     assert ids == sorted(ids) and len(ids) >= 2
     answer = {(int(row["customer__segment_id"]), row["customer__segment_name"]): row for row in rows}
-    columns = ("revenue", "successful_orders", "active_customers")
-    expected = by_key(sample_build.query(
-        f"select segments.segment_id, segments.segment_name, {SUCCESSFUL_REVENUE},"
-        " count(*) filter (where orders.status = 'success'),"
-        " count(distinct orders.customer_id) filter (where orders.status = 'success')"
-        " from marts.orders as orders"
-        " inner join marts.customer_segments as segments on orders.customer_id = segments.customer_id"
-        " group by all having count(*) filter (where orders.status = 'success') > 0"
-    ), 2, columns)
-    assert_same_figures(
-        {key: row for key, row in answer.items() if int(row["successful_orders"]) > 0},
-        expected, ("revenue",), columns[1:],
+    assert_same_figures_as_grouped_orders(
+        sample_build, answer, "customer_segments", ("segment_id", "segment_name")
     )
     (total,) = sample_build.query("select sum(revenue_usd) from marts.monthly_revenue")[0]
     assert sum(cents(row["revenue"]) for row in rows) == total
@@ -120,19 +133,7 @@ def test_revenue_by_rfm_segment_adds_up_the_orders_of_each_rfm_segment(mf: Metri
     assert revenues == sorted(revenues, reverse=True)
     answer = {row["customer__rfm_segment"]: row for row in rows}
     assert answer["Champions"] and cents(answer["Champions"]["revenue"]) > 0
-    columns = ("revenue", "successful_orders", "active_customers")
-    expected = by_key(sample_build.query(
-        f"select rfm.rfm_segment, {SUCCESSFUL_REVENUE},"
-        " count(*) filter (where orders.status = 'success'),"
-        " count(distinct orders.customer_id) filter (where orders.status = 'success')"
-        " from marts.orders as orders"
-        " inner join marts.customer_rfm as rfm on orders.customer_id = rfm.customer_id"
-        " group by all having count(*) filter (where orders.status = 'success') > 0"
-    ), 1, columns)
-    assert_same_figures(
-        {key: row for key, row in answer.items() if int(row["successful_orders"]) > 0},
-        expected, ("revenue",), columns[1:],
-    )
+    assert_same_figures_as_grouped_orders(sample_build, answer, "customer_rfm", ("rfm_segment",))
     # segments whose customers' orders all failed or were cancelled: zero revenue
     assert all(cents(row["revenue"]) == 0 for row in rows if int(row["successful_orders"]) == 0)
 
@@ -143,7 +144,7 @@ def test_revenue_by_country_equals_the_location_summary_by_country_mart(mf: Metr
     assert revenues == sorted(revenues, reverse=True) and len(rows) >= 10
     answer = {row["customer__country_iso_alpha2"]: row for row in rows}
     assert len(answer) == len(rows)
-    columns = ("revenue", "orders", "successful_orders", "active_customers")
+    columns = ("revenue", "order_count", "successful_orders", "active_customers")
     mart = by_key(sample_build.query(
         "select country_iso_alpha2, revenue_usd, orders, successful_orders, buyers"
         " from marts.location_summary_by_country where orders > 0"

@@ -75,7 +75,7 @@ def test_monthly_metrics_match_the_revenue_and_funnel_marts(mf: MetricFlow, samp
     answer = {
         month_of(row["metric_time__month"]): row
         for row in mf.query(
-            "revenue,orders,average_order_value,active_customers,conversion_rate", "metric_time__month"
+            "revenue,order_count,average_order_value,active_customers,conversion_rate", "metric_time__month"
         )
     }
     monthly = sample_build.query(
@@ -86,7 +86,7 @@ def test_monthly_metrics_match_the_revenue_and_funnel_marts(mf: MetricFlow, samp
     for month, orders, successful_orders, buying_customers, revenue, average_order_value in monthly:
         row = answer[month]
         assert Decimal(row["revenue"]) == revenue, month
-        assert int(row["orders"]) == orders, month
+        assert int(row["order_count"]) == orders, month
         assert int(row["active_customers"]) == buying_customers, month
         # MetricFlow divides unrounded; the mart rounds the same quotient to the cent
         mf_average = Decimal(row["average_order_value"])
