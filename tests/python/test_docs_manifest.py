@@ -3,6 +3,8 @@
 - every macro of the project and each of its arguments has a description;
 - no semantic model, metric or saved query shares its name with a model, seed or
   source table, so the lineage graph never shows two nodes of one name;
+- each mart's description opens with a sentence that says what one row is,
+  without naming an internal (int_, stg_, base_) model;
 - the landing page (the `__overview__` docs block) names only what exists;
 - each staging base model has one parent per table it reads: the embedded
   sample is the source's tables, not a seed beside the source.
@@ -128,6 +130,42 @@ def test_metrics_and_saved_queries_do_not_share_a_name_with_a_node(kind: str, ma
     names = {node["name"] for node in manifest[kind].values()}
     assert len(names) >= (10 if kind == "metrics" else 4), names
     assert sorted(names & lineage_node_names(manifest)) == []
+
+
+# A sentence ends at a full stop followed by a capital letter or a column name
+# (`months_in_data says ...`): "e.g. the", "i.e. the" and "1 = Monday ... 7 = Sunday"
+# do not end one.
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z]|[a-z]+_\w+ )")
+INTERNAL_MODEL = re.compile(r"\b(?:int|stg|base)_\w+")
+
+
+def first_sentence(description: str) -> str:
+    return SENTENCE_END.split(" ".join(description.split()), maxsplit=1)[0]
+
+
+def test_first_sentence_reads_text_up_to_the_first_full_stop_before_a_capital() -> None:
+    assert first_sentence("One row per day (1 = Monday ... 7 = Sunday), e.g. a\n  week. Then more.") == (
+        "One row per day (1 = Monday ... 7 = Sunday), e.g. a week."
+    )
+    assert first_sentence("One row per year. months_in_data says how many months.") == "One row per year."
+    assert INTERNAL_MODEL.findall("(int_orders_conformed), stg_x, base_y__z; database_size, customers") == [
+        "int_orders_conformed", "stg_x", "base_y__z"
+    ]
+
+
+def test_each_mart_description_opens_with_what_one_row_is(manifest: dict) -> None:
+    # an analyst reads the first sentence on the docs site: what one row is and what
+    # the mart is for, not the intermediate model it reads (that comes at the end)
+    marts = {
+        node["name"]: node["description"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["original_file_path"].startswith("models/marts/")
+    }
+    assert len(marts) >= 24, sorted(marts)
+    openings = {name: first_sentence(description) for name, description in marts.items()}
+    assert sorted(name for name, opening in openings.items() if "one row per" not in opening.lower()) == []
+    assert {name: INTERNAL_MODEL.findall(opening) for name, opening in openings.items()
+            if INTERNAL_MODEL.search(opening)} == {}
 
 
 # Words in backticks on the landing page that are not names of the project's
