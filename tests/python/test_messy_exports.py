@@ -60,17 +60,21 @@ def write_shop(directory: Path, tables: dict[str, list[list[str]]]) -> Path:
     return directory
 
 
+def build_shop(work_dir: Path, data_dir: Path, *select: str) -> DbtRun:
+    """`dbt build` of the shop in data_dir into work_dir: of `select` and its tests (cautious), else everything."""
+    selection = ["--select", *select, "--indirect-selection", "cautious"] if select else []
+    run = dbt("build", work_dir, {"SHOPSMART_DATA_DIR": str(data_dir)}, *selection)
+    assert run.returncode == 0, run.output[-5000:]
+    return run
+
+
 @pytest.fixture(scope="module")
 def messy_build(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
     work_dir = tmp_path_factory.mktemp("messy")
     data_dir = write_shop(work_dir / "export", MESSY_SHOP)
-    run = dbt(
-        "build", work_dir, {"SHOPSMART_DATA_DIR": str(data_dir)},
-        "--select", "resource_type:seed", "+quarantine", "+reconciliation", "conflicting_duplicate_keys",
-        "--indirect-selection", "cautious",
+    return build_shop(
+        work_dir, data_dir, "resource_type:seed", "+quarantine", "+reconciliation", "conflicting_duplicate_keys"
     )
-    assert run.returncode == 0, run.output[-5000:]
-    return run
 
 
 def quarantined(run: DbtRun, table: str) -> dict[str, tuple]:
@@ -151,9 +155,7 @@ def course_shop(directory: Path, events: str | None) -> Path:
 def course_without_events(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
     work_dir = tmp_path_factory.mktemp("course")
     data_dir = course_shop(work_dir / "export", ",".join(COLUMNS["events"]) + "\n")
-    run = dbt("build", work_dir, {"SHOPSMART_DATA_DIR": str(data_dir)})
-    assert run.returncode == 0, run.output[-5000:]
-    return run
+    return build_shop(work_dir, data_dir)
 
 
 def test_a_shop_without_events_gets_every_other_mart(course_without_events: DbtRun) -> None:
@@ -204,13 +206,9 @@ def course_with_events(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
     with (COURSE_DIR / "customers.csv").open(newline="") as handle:
         customer_ids = [row["customer_id"] for row in csv.DictReader(handle)][:VISITORS]
     data_dir = course_shop(work_dir / "export", course_events(customer_ids))
-    run = dbt(
-        "build", work_dir, {"SHOPSMART_DATA_DIR": str(data_dir)},
-        "--select", "+customer_segments", "+customer_visit_frequency", "+funnel_sessions", "+reconciliation",
-        "--indirect-selection", "cautious",
+    return build_shop(
+        work_dir, data_dir, "+customer_segments", "+customer_visit_frequency", "+funnel_sessions", "+reconciliation"
     )
-    assert run.returncode == 0, run.output[-5000:]
-    return run
 
 
 def test_the_course_marts_make_sense_with_a_small_events_file(course_with_events: DbtRun) -> None:
@@ -247,10 +245,6 @@ def test_a_missing_or_0_byte_events_file_builds_without_events(
     events: str | None, message: str, tmp_path: Path
 ) -> None:
     data_dir = course_shop(tmp_path / "export", events)
-    run = dbt(
-        "build", tmp_path, {"SHOPSMART_DATA_DIR": str(data_dir)},
-        "--select", "+reconciliation", "--indirect-selection", "cautious",
-    )
-    assert run.returncode == 0, run.output[-5000:]
+    run = build_shop(tmp_path, data_dir, "+reconciliation")
     assert message in run.output
     assert run.query("select rows_in from audit.reconciliation where source_table = 'events'") == [(0,)]
