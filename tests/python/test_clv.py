@@ -176,3 +176,14 @@ def test_the_table_holds_money_as_cents(predictions: pd.DataFrame) -> None:
     assert table.schema.field("expected_purchases_30d").type == pa.float64()
     value = table.column("lifetime_value_usd")[0].as_py()
     assert value == Decimal(str(round(predictions["lifetime_value_usd"].iloc[0], 2)))
+
+
+def test_without_a_population_mean_one_time_buyers_get_no_spend_estimate(
+    inputs: pd.DataFrame, parameters: pd.DataFrame
+) -> None:
+    heavy_tail = parameters.assign(value=parameters["value"].where(parameters["parameter"] != "q", 0.8))
+    predictions = predict_lifetime_value(inputs, heavy_tail, ClvConfig())
+    one_time = predictions[(inputs["frequency"] == 0).fillna(False).to_numpy()]
+    assert set(one_time["prediction_status"]) == {"no_spend_estimate"}
+    assert one_time[["expected_order_value_usd", "lifetime_value_usd"]].isna().all().all()
+    assert one_time["expected_purchases_365d"].notna().all()

@@ -36,6 +36,8 @@ PURCHASE_HORIZONS_DAYS: Final[tuple[int, ...]] = (30, 90, 365)
 NO_PURCHASE: Final[str] = "no_purchase"
 POPULATION_MEAN_SPEND: Final[str] = "population_mean_spend"
 PREDICTED: Final[str] = "predicted"
+#: A fitted Gamma-Gamma q of 1 or less: the population's mean spend does not exist (heavy tail).
+NO_SPEND_ESTIMATE: Final[str] = "no_spend_estimate"
 
 
 class ClvInputError(ValueError):
@@ -99,6 +101,8 @@ def predict_lifetime_value(inputs: pd.DataFrame, parameters: pd.DataFrame, confi
     without a repeat purchase day (or whose repeat days spent nothing) get BG/NBD
     predictions and, as expected spend per order, the Gamma-Gamma population mean
     ('population_mean_spend'); repeat buyers get their own expected spend ('predicted').
+    When the fitted q is 1 or less that mean does not exist: those buyers get null spend
+    and lifetime value ('no_spend_estimate').
     """
     buyers = library_frame(inputs[inputs["has_purchased"]])
     predictions = pd.DataFrame({"customer_id": buyers["customer_id"]})
@@ -113,7 +117,11 @@ def predict_lifetime_value(inputs: pd.DataFrame, parameters: pd.DataFrame, confi
             transaction_model=bg_nbd, data=buyers.copy(), future_t=config.horizon_months,
             discount_rate=config.monthly_discount_rate, time_unit="D",
         ))
-        predictions["prediction_status"] = np.where(buyers["monetary_value"] > 0, PREDICTED, POPULATION_MEAN_SPEND)
+        q = parameters.loc[parameters["parameter"] == "q", "value"].item()
+        population = POPULATION_MEAN_SPEND if q > 1 else NO_SPEND_ESTIMATE
+        predictions["prediction_status"] = np.where(buyers["monetary_value"] > 0, PREDICTED, population)
+        undefined = predictions["prediction_status"] == NO_SPEND_ESTIMATE
+        predictions.loc[undefined, ["expected_order_value_usd", "lifetime_value_usd"]] = np.nan
     result = inputs[["customer_id"]].merge(predictions, on="customer_id", how="left", validate="one_to_one")
     result["prediction_status"] = result["prediction_status"].fillna(NO_PURCHASE).astype(str)
     result["horizon_months"] = np.int64(config.horizon_months)
