@@ -144,4 +144,3 @@ def test_timestamps_are_timestamps_documented_as_utc(marts: dict[str, dict]) -> 
 def test_no_text_blob_in_the_marts(marts: dict[str, dict]) -> None:
     """JSON text (the segment centroids) lives in the diagnostics schema, which BI tools do not read."""
     assert [f"{m}.{c}" for m, c, _ in mart_columns(marts) if c.endswith("_json")] == []
-
