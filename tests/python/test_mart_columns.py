@@ -9,12 +9,10 @@ on the built warehouse are in test_marts_build.
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
-from dbt_project import dbt
 
 MART_SCHEMA = "marts"
 #: Python marts: dbt enforces contracts on SQL models only (a Python model with an
@@ -50,11 +48,8 @@ def is_money(name: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    work_dir = tmp_path_factory.mktemp("mart_columns")
-    run = dbt("parse", work_dir)
-    assert run.returncode == 0, run.output[-5000:]
-    return json.loads((work_dir / "target" / "manifest.json").read_text())
+def manifest(sample_manifest: dict) -> dict:
+    return sample_manifest
 
 
 @pytest.fixture(scope="module")
