@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -80,6 +81,13 @@ def dbt(command: str, work_dir: Path, env: dict[str, str] | None = None, *args: 
         work_dir,
         env,
     )
+
+
+def parse_manifest(work_dir: Path, env: dict[str, str] | None = None) -> dict:
+    """`dbt parse` of the project into work_dir (no build, no file read), and the manifest it writes."""
+    run = dbt("parse", work_dir, env)
+    assert run.returncode == 0, run.output[-5000:]
+    return json.loads((work_dir / "target" / "manifest.json").read_text())
 
 
 REQUIRED_RELATIONS = {

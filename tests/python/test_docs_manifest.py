@@ -12,14 +12,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
 import yaml
 
-from dbt_project import PROJECT_DIR, DbtRun, dbt
+from dbt_project import PROJECT_DIR, parse_manifest
 
 PROJECT = "shopsmart_analytics"
 
@@ -54,16 +53,10 @@ def signature_arguments(macro_sql: str) -> list[str]:
     return [name for name in names if name]
 
 
-def parse_manifest(work_dir: Path, env: dict[str, str] | None = None) -> dict:
-    run: DbtRun = dbt("parse", work_dir, env)
-    assert run.returncode == 0, run.output[-5000:]
-    return json.loads((work_dir / "target" / "manifest.json").read_text())
-
-
 @pytest.fixture(scope="module")
-def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def manifest(sample_manifest: dict) -> dict:
     """The manifest of the default build (the embedded sample)."""
-    return parse_manifest(tmp_path_factory.mktemp("parse_sample"))
+    return sample_manifest
 
 
 def test_signature_arguments_reads_defaults_with_brackets_and_strings() -> None:

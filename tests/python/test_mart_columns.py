@@ -9,12 +9,10 @@ on the built warehouse are in test_marts_build.
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
-from dbt_project import dbt
 
 MART_SCHEMA = "marts"
 #: Python marts: dbt enforces contracts on SQL models only (a Python model with an
@@ -50,11 +48,8 @@ def is_money(name: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    work_dir = tmp_path_factory.mktemp("mart_columns")
-    run = dbt("parse", work_dir)
-    assert run.returncode == 0, run.output[-5000:]
-    return json.loads((work_dir / "target" / "manifest.json").read_text())
+def manifest(sample_manifest: dict) -> dict:
+    return sample_manifest
 
 
 @pytest.fixture(scope="module")
@@ -144,4 +139,3 @@ def test_timestamps_are_timestamps_documented_as_utc(marts: dict[str, dict]) -> 
 def test_no_text_blob_in_the_marts(marts: dict[str, dict]) -> None:
     """JSON text (the segment centroids) lives in the diagnostics schema, which BI tools do not read."""
     assert [f"{m}.{c}" for m, c, _ in mart_columns(marts) if c.endswith("_json")] == []
-

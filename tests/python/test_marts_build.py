@@ -20,6 +20,7 @@ import yaml
 
 from dbt_project import DBT, PROJECT_DIR, DbtRun
 from dbt_project import run as run_command
+from test_mart_columns import INTEGER_TYPES, is_count
 
 SAMPLE_DIR = PROJECT_DIR / "seeds" / "shopsmart_sample"
 CENT = Decimal("0.01")
@@ -224,8 +225,6 @@ def test_built_marts_have_their_declared_columns_and_types(sample_build: DbtRun)
 
 
 def test_counts_in_the_marts_are_integers(sample_build: DbtRun) -> None:
-    from test_mart_columns import is_count
-
     counts = {
         f"{table}.{column}": data_type
         for (_, table), columns in built_columns(sample_build, ("marts",)).items()
@@ -233,7 +232,7 @@ def test_counts_in_the_marts_are_integers(sample_build: DbtRun) -> None:
         if is_count(column)
     }
     assert len(counts) > 50
-    assert {name: data_type for name, data_type in counts.items() if data_type not in {"integer", "bigint"}} == {}
+    assert {name: data_type for name, data_type in counts.items() if data_type not in INTEGER_TYPES} == {}
 
 
 def test_a_mart_whose_sql_changes_a_type_fails_its_contract(sample_build: DbtRun, tmp_path: Path) -> None:
