@@ -149,14 +149,35 @@ def test_the_discount_lowers_the_lifetime_value(inputs: pd.DataFrame, parameters
     assert set(longer["horizon_months"]) == {24}
 
 
-def test_too_few_buyers_or_a_missing_column_fail_clearly(inputs: pd.DataFrame) -> None:
-    with pytest.raises(ClvInputError, match="at least 2 buyers"):
-        fit_parameters(inputs[~inputs["has_purchased"]], ClvConfig())
-    one_timers = inputs[(inputs["frequency"] == 0).fillna(False)]
-    with pytest.raises(ClvInputError, match="at least 2 repeat buyers"):
-        fit_parameters(one_timers, ClvConfig())
-    with pytest.raises(ClvInputError, match=r"missing columns \['t_days'\]"):
+def test_a_missing_column_fails_clearly(inputs: pd.DataFrame) -> None:
+    with pytest.raises(ClvInputError, match=r"customer_clv_inputs: missing columns \['t_days'\]"):
         fit_parameters(inputs.drop(columns="t_days"), ClvConfig())
+    with pytest.raises(ClvInputError, match=r"clv_model_parameters: gamma_gamma misses the parameters \['q'\]"):
+        predict_lifetime_value(inputs, fit_parameters(inputs, ClvConfig()).query("parameter != 'q'"), ClvConfig())
+
+
+def test_without_repeat_buyers_nothing_is_fitted_and_buyers_get_nulls_with_the_reason(inputs: pd.DataFrame) -> None:
+    one_timers = inputs[(inputs["frequency"] == 0).fillna(True)]
+    parameters = fit_parameters(one_timers, ClvConfig())
+    assert set(parameters["fit_status"]) == {"too_few_buyers", "too_few_repeat_buyers"}
+    assert parameters["value"].isna().all() and (parameters["fitted_customers"] == 0).all()
+    predictions = predict_lifetime_value(one_timers, parameters, ClvConfig())
+    bought = one_timers["has_purchased"].to_numpy()
+    assert set(predictions["prediction_status"][bought]) == {"not_fitted"}
+    assert set(predictions["prediction_status"][~bought]) == {"no_purchase"}
+    assert predictions[PREDICTIONS].isna().all().all()
+
+
+def test_with_one_repeat_buyer_purchases_are_predicted_but_not_spend(inputs: pd.DataFrame) -> None:
+    repeat = inputs[(inputs["frequency"] > 0).fillna(False)].head(1)
+    few = pd.concat([repeat, inputs[(inputs["frequency"] == 0).fillna(False)]])
+    parameters = fit_parameters(few, ClvConfig())
+    assert parameters.groupby("model_name")["fit_status"].first().to_dict() == {
+        "bg_nbd": "fitted", "gamma_gamma": "too_few_repeat_buyers"}
+    predictions = predict_lifetime_value(few, parameters, ClvConfig())
+    assert set(predictions["prediction_status"]) == {"no_spend_estimate"}
+    assert predictions["expected_purchases_365d"].notna().all()
+    assert predictions[["expected_order_value_usd", "lifetime_value_usd"]].isna().all().all()
 
 
 def test_config_from_a_dbt_config() -> None:
@@ -178,12 +199,16 @@ def test_the_table_holds_money_as_cents(predictions: pd.DataFrame) -> None:
     assert value == Decimal(str(round(predictions["lifetime_value_usd"].iloc[0], 2)))
 
 
-def test_without_a_population_mean_one_time_buyers_get_no_spend_estimate(
-    inputs: pd.DataFrame, parameters: pd.DataFrame
+def test_without_a_population_mean_one_time_buyers_get_the_repeat_buyers_mean_spend(
+    inputs: pd.DataFrame, parameters: pd.DataFrame, predictions: pd.DataFrame
 ) -> None:
     heavy_tail = parameters.assign(value=parameters["value"].where(parameters["parameter"] != "q", 0.8))
-    predictions = predict_lifetime_value(inputs, heavy_tail, ClvConfig())
-    one_time = predictions[(inputs["frequency"] == 0).fillna(False).to_numpy()]
-    assert set(one_time["prediction_status"]) == {"no_spend_estimate"}
-    assert one_time[["expected_order_value_usd", "lifetime_value_usd"]].isna().all().all()
-    assert one_time["expected_purchases_365d"].notna().all()
+    heavy = predict_lifetime_value(inputs, heavy_tail, ClvConfig())
+    one_time = (inputs["frequency"] == 0).fillna(False).to_numpy()
+    assert set(heavy["prediction_status"][one_time]) == {"repeat_buyer_mean_spend"}
+    repeat_mean = inputs.loc[(inputs["frequency"] > 0).fillna(False), "monetary_value_usd"].astype(float).mean()
+    assert heavy["expected_order_value_usd"][one_time].to_numpy() == pytest.approx(repeat_mean)
+    # the lifetime value is that spend times the same discounted purchases as with the population mean
+    ratio = heavy["lifetime_value_usd"][one_time] / predictions["lifetime_value_usd"][one_time]
+    spend_ratio = heavy["expected_order_value_usd"][one_time] / predictions["expected_order_value_usd"][one_time]
+    assert ratio.to_numpy() == pytest.approx(spend_ratio.to_numpy())

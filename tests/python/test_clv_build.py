@@ -58,8 +58,10 @@ def test_never_bought_customers_are_null_with_the_reason(value_build: DbtRun) ->
     never = [row for row in rows if not row[0]]
     assert len(never) > 100
     assert all(status == "no_purchase" and all(nulls) for _, status, *nulls in never)
+    # the sample fits both models, so every buyer gets every figure, spend and lifetime value included
     buyers = [row for row in rows if row[0]]
-    assert all(status != "no_purchase" and not any(nulls[:4]) for _, status, *nulls in buyers)
+    assert {status for _, status, *_ in buyers} <= {"predicted", "population_mean_spend", "repeat_buyer_mean_spend"}
+    assert all(not any(nulls) for _, _, *nulls in buyers)
 
 
 def test_predictions_are_in_range(value_build: DbtRun) -> None:
@@ -71,7 +73,9 @@ def test_predictions_are_in_range(value_build: DbtRun) -> None:
         " from marts.customer_lifetime_value where prediction_status <> 'no_purchase'"
     )
     assert 0 <= low <= high <= 1 and ordered and negative == 0
-    assert value_build.query("select count(*) from diagnostics.clv_model_parameters") == [(7,)]
+    assert value_build.query(
+        "select count(*), count(value) from diagnostics.clv_model_parameters where fit_status = 'fitted'"
+    ) == [(7, 7)]
 
 
 def test_a_second_run_gives_the_same_values(value_build: DbtRun, tmp_path: Path) -> None:
