@@ -180,6 +180,16 @@ def test_the_course_buyers_and_segments_make_sense_without_events(course_without
     assert run.query("select min(r_score), max(r_score) from marts.customer_rfm where has_purchased") == [(3, 3)]
     # no visit and no cart: no segment can be window shoppers
     assert run.query("select count(*) from marts.customer_segments where segment_name = 'Window shoppers'") == [(0,)]
+    # orders of one day: no repeat purchase, so neither lifetime-value model is fitted and every buyer says why
+    assert run.query(
+        "select model_name, fit_status, count(value) from diagnostics.clv_model_parameters group by all order by 1"
+    ) == [("bg_nbd", "too_few_buyers", 0), ("gamma_gamma", "too_few_repeat_buyers", 0)]
+    [(buyers,)] = run.query("select count(*) from marts.customer_rfm where has_purchased")
+    assert buyers > 1000
+    assert run.query(
+        "select prediction_status, count(*), count(probability_active), count(lifetime_value_usd)"
+        " from marts.customer_lifetime_value group by all order by prediction_status"
+    ) == [("no_purchase", 10_000 - buyers, 0, 0), ("not_fitted", buyers, 0, 0)]
 
 
 def course_events(customer_ids: list[str]) -> str:
