@@ -64,7 +64,15 @@ def export_marts(
     connection keeps any build out until the export ends. A schema that the warehouse
     lacks is skipped; Parquet files of tables that no longer exist in an exported
     schema are removed, so the folder mirrors the warehouse.
+
+    When marts.segment_audiences is among the exported tables, its segments are also
+    written as CSV files to out_dir/audiences/ (shopsmart.export.audiences), in the
+    same read-only connection, so the CSV files and the Parquet file of the mart come
+    from the same build.
     """
+    # imported here: audiences reuses atomic_write and ExportedTable of this module
+    from .audiences import AUDIENCE_MART, AUDIENCE_SCHEMA, export_audiences
+
     wanted = list(schemas)
     with connect_read_only(database, "export") as connection:
         require_complete_build(connection, database)
@@ -86,10 +94,13 @@ def export_marts(
                 f"select count(*) from {_quoted(schema)}.{_quoted(name)}"
             ).fetchone()
             exported.append(ExportedTable(schema, name, final_path, rows))
+        audiences = (
+            export_audiences(connection, out_dir) if (AUDIENCE_SCHEMA, AUDIENCE_MART) in relations else []
+        )
 
     current = {table.path for table in exported}
     for schema in {table.schema for table in exported}:
         for stale in (out_dir / schema).glob("*.parquet"):
             if stale not in current:
                 stale.unlink()
-    return exported
+    return exported + audiences
