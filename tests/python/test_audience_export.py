@@ -133,7 +133,9 @@ def test_a_new_export_replaces_each_file_atomically_and_removes_segments_that_ar
     assert [row["customer_id"] for row in read_csv(folder / "High-value_loyal.csv")] == ["c3"]
     assert [row["customer_id"] for row in read_csv(folder / "Clients_fidèles_VIP.csv")] == ["c1", "c2"]
     # the CSV files of segments that no longer exist are removed, other files are left alone
-    assert sorted(p.name for p in folder.iterdir()) == ["Clients_fidèles_VIP.csv", "High-value_loyal.csv", "notes.txt"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "Clients_fidèles_VIP.csv", "High-value_loyal.csv", "notes.txt"
+    ]
     assert not list(out_dir.rglob("*.tmp"))
 
 
@@ -163,7 +165,21 @@ def test_two_segments_with_one_file_name_stop_the_export_naming_both(tmp_path: P
     ])
     with pytest.raises(WarehouseUnavailable, match=r"'Loyal / VIP' and 'loyal vip' would both be written"):
         export_marts(warehouse, tmp_path / "exports")
-    assert not (tmp_path / "exports" / "audiences").exists()
+    # checked before any file is written, the Parquet files included
+    assert not (tmp_path / "exports").exists()
     completed = export(warehouse, tmp_path / "exports")
     assert completed.returncode == 1
     assert "rename one of them" in completed.stderr and "Traceback" not in completed.stderr
+
+
+def test_without_the_mart_the_audience_files_are_left_alone(warehouse: Path, tmp_path: Path) -> None:
+    out_dir = tmp_path / "exports"
+    export_marts(warehouse, out_dir)
+    before = {p.name: p.read_bytes() for p in (out_dir / "audiences").iterdir()}
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute("create schema other")
+        connection.execute("create table other.kept as select 1 as n")
+    # another schema exported: no audience written, none removed
+    export_marts(warehouse, out_dir, ["other"])
+    assert {p.name: p.read_bytes() for p in (out_dir / "audiences").iterdir()} == before
+    assert (out_dir / "other" / "kept.parquet").is_file()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -44,16 +45,25 @@ def segment_file_stem(segment_name: str, segment_id: int | None) -> str:
     return stem
 
 
-def export_audiences(connection: duckdb.DuckDBPyConnection, out_dir: Path) -> list[ExportedTable]:
-    """Write one CSV file per segment of marts.segment_audiences to out_dir/audiences/.
+@dataclass(frozen=True)
+class AudienceFile:
+    """One segment's audience: its id and name, its customers and the CSV file they go to."""
 
-    Returns one ExportedTable per file (schema 'audiences', name the segment name).
+    segment_id: int | None
+    segment_name: str
+    rows: int
+    path: Path
+
+
+def plan_audiences(connection: duckdb.DuckDBPyConnection, out_dir: Path) -> list[AudienceFile]:
+    """The audience file of each segment of marts.segment_audiences, in out_dir/audiences/; nothing written.
+
     WarehouseUnavailable when two segment names give the same file name (compared
-    case-insensitively, as macOS and Windows compare file names), naming both.
+    case-insensitively, as macOS and Windows compare file names), naming both; the
+    export checks this before it writes any file.
     """
-    relation = f'"{AUDIENCE_SCHEMA}"."{AUDIENCE_MART}"'
     segments = connection.execute(
-        f"select segment_id, segment_name, count(*) from {relation}"
+        f'select segment_id, segment_name, count(*) from "{AUDIENCE_SCHEMA}"."{AUDIENCE_MART}"'
         " group by segment_id, segment_name order by segment_id nulls last, segment_name"
     ).fetchall()
     folder = out_dir / AUDIENCE_FOLDER
@@ -67,24 +77,38 @@ def export_audiences(connection: duckdb.DuckDBPyConnection, out_dir: Path) -> li
                 f"{AUDIENCE_SCHEMA}.{AUDIENCE_MART}: the segments {clash!r} and {segment_name!r} would both be "
                 f"written to {folder / (stem + '.csv')}; rename one of them"
             )
-        planned.append((segment_id, segment_name, rows, folder / f"{stem}.csv"))
+        planned.append(AudienceFile(segment_id, segment_name, rows, folder / f"{stem}.csv"))
+    return planned
 
+
+def write_audiences(
+    connection: duckdb.DuckDBPyConnection, out_dir: Path, planned: list[AudienceFile]
+) -> list[ExportedTable]:
+    """Write each planned audience file (atomic_write), then remove the other CSV files of out_dir/audiences/.
+
+    Returns one ExportedTable per file (schema 'audiences', name the segment name).
+    """
     exported = []
-    for segment_id, segment_name, rows, final_path in planned:
+    for audience in planned:
         members = (
             connection.table(f"{AUDIENCE_SCHEMA}.{AUDIENCE_MART}")
-            .filter("segment_id is null" if segment_id is None else f"segment_id = {int(segment_id)}")
-            .filter(f"segment_name = {_sql_string(segment_name)}")
+            .filter("segment_id is null" if audience.segment_id is None else f"segment_id = {int(audience.segment_id)}")
+            .filter(f"segment_name = {_sql_string(audience.segment_name)}")
             .order("customer_id")
         )
-        atomic_write(final_path, lambda path, rel=members: rel.write_csv(str(path), header=True, encoding="utf-8"))
-        exported.append(ExportedTable(AUDIENCE_FOLDER, segment_name, final_path, rows))
+        atomic_write(audience.path, lambda path, rel=members: rel.write_csv(str(path), header=True, encoding="utf-8"))
+        exported.append(ExportedTable(AUDIENCE_FOLDER, audience.segment_name, audience.path, audience.rows))
 
-    current = {table.path for table in exported}
-    for stale in folder.glob("*.csv"):
+    current = {audience.path for audience in planned}
+    for stale in (out_dir / AUDIENCE_FOLDER).glob("*.csv"):
         if stale not in current:
             stale.unlink()
     return exported
+
+
+def export_audiences(connection: duckdb.DuckDBPyConnection, out_dir: Path) -> list[ExportedTable]:
+    """Write one CSV file per segment of marts.segment_audiences to out_dir/audiences/ (plan, then write)."""
+    return write_audiences(connection, out_dir, plan_audiences(connection, out_dir))
 
 
 def _sql_string(value: str) -> str:
