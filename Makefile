@@ -25,7 +25,7 @@ help:
 		/^## / { sub(/^## /, ""); printf " %s", $$0 } END { print "" }' $(firstword $(MAKEFILE_LIST))
 
 ## build: install, then dbt build (seeds, models, tests) on the embedded sample into shopsmart.duckdb,
-## then export the marts as Parquet files for BI tools (exports/), and say where everything is
+## then export the marts as Parquet files for BI tools and the segment audiences as CSV files (exports/), and say where everything is
 build: $(INSTALLED)
 	scripts/warehouse_is_current.sh --started
 	$(BIN)/dbt build
@@ -43,7 +43,8 @@ current-warehouse: $(INSTALLED)
 daily: $(INSTALLED)
 	scripts/build_daily.sh
 
-## export: write every mart of shopsmart.duckdb to exports/<schema>/<mart>.parquet, each file replaced atomically
+## export: write every mart of shopsmart.duckdb to exports/<schema>/<mart>.parquet and each segment's
+## audience to exports/audiences/<segment name>.csv, each file replaced atomically
 export: $(INSTALLED)
 	$(BIN)/shopsmart-export-marts
 

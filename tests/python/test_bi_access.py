@@ -2,13 +2,15 @@
 
 The export (shopsmart.export) must write every model of the mart schemas with the
 same rows and columns as the warehouse, and replace each file atomically, so that a
-BI tool reading the folder while an export runs never gets a partly written file.
+BI tool reading the folder while an export runs never gets a partly written file;
+the segment audiences (CSV, one file per segment) hold every customer once.
 DuckDB's file lock allows one read-write process or any number of read-only ones:
 the checks below show both sides of that rule.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import subprocess
@@ -22,7 +24,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dbt_project import PROJECT_DIR, DbtRun
-from shopsmart.export import DEFAULT_SCHEMAS, atomic_write
+from shopsmart.export import DEFAULT_SCHEMAS, atomic_write, segment_file_stem
 
 PYTHON = sys.executable
 
@@ -82,6 +84,24 @@ def test_every_mart_is_exported_with_its_rows_and_columns(sample_build: DbtRun, 
 def test_money_keeps_its_decimal_type(export_dir: Path) -> None:
     schema = pq.read_schema(export_dir / "marts" / "orders.parquet")
     assert schema.field("total_amount_usd").type == pa.decimal128(18, 2)
+
+
+def test_each_segment_of_the_sample_has_its_audience_file_and_they_hold_every_customer(
+    sample_build: DbtRun, export_dir: Path
+) -> None:
+    segments = sample_build.query("select segment_name, customers from marts.segment_profiles")
+    (customers,) = sample_build.query("select count(*) from marts.customers")[0]
+    files = {path.name: path for path in (export_dir / "audiences").iterdir()}
+    assert sorted(files) == sorted(f"{segment_file_stem(name, None)}.csv" for name, _ in segments)
+    header = [row[0] for row in sample_build.query("describe marts.segment_audiences")]
+    rows = 0
+    for name, size in segments:
+        with files[f"{segment_file_stem(name, None)}.csv"].open(encoding="utf-8", newline="") as handle:
+            lines = list(csv.reader(handle))
+        assert lines[0] == header, name
+        assert len(lines) - 1 == size and {line[2] for line in lines[1:]} == {name}, name
+        rows += size
+    assert rows == customers
 
 
 def test_export_removes_files_of_marts_that_no_longer_exist(sample_build: DbtRun, tmp_path: Path) -> None:

@@ -26,7 +26,9 @@ from dbt_project import PROJECT_DIR, DbtRun, dbt
 PERSONAS_FILE = PROJECT_DIR / "tests" / "fixtures" / "sample_truth" / "customer_personas.csv"
 ACTIONS_SEED = PROJECT_DIR / "seeds" / "reference" / "segment_actions.csv"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-SEGMENT_MODELS = "segment_model_fits segment_model_diagnostics customer_segments segment_profiles"
+# segment_audiences too: its relationships test to segment_profiles runs whenever segment_profiles is
+# built (dbt selects a test when one of its parents is selected), and it must then hold the new segments
+SEGMENT_MODELS = "segment_model_fits segment_model_diagnostics customer_segments segment_profiles segment_audiences"
 # the archetype a segment of each generator persona should get
 PERSONA_ARCHETYPES = {
     "loyal_high_spender": "High-value loyal",
@@ -176,6 +178,7 @@ def test_a_second_build_gives_the_same_segments(sample_build: DbtRun, tmp_path: 
         "marts.segment_model_diagnostics",
         "marts.customer_segments",
         "marts.segment_profiles",
+        "marts.segment_audiences",
     ):
         assert run.fingerprint(relation) == sample_build.fingerprint(relation), relation
 

@@ -7,7 +7,8 @@ Usage::
 Reads the DuckDB warehouse (default: $SHOPSMART_DUCKDB_PATH, else shopsmart.duckdb)
 read-only and writes every table of the schema marts (the segments included) to
 ``DIR/<schema>/<table>.parquet`` (default DIR: $SHOPSMART_EXPORT_DIR,
-else exports). Run it after ``dbt build``: while a build runs, the build holds the
+else exports), and the mart segment_audiences also as one CSV file per segment,
+``DIR/audiences/<segment name>.csv`` (see shopsmart.export.audiences). Run it after ``dbt build``: while a build runs, the build holds the
 warehouse's lock and the export stops with a message. Each file is replaced
 atomically, so BI tools reading the folder never see a partly written file.
 (``python -m shopsmart.export`` with the same arguments works too.)
@@ -27,7 +28,8 @@ from .parquet import DEFAULT_SCHEMAS, WarehouseUnavailable, default_export_dir, 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shopsmart-export-marts",
-        description="Write every mart table of the DuckDB warehouse to Parquet, one file per table.",
+        description="Write every mart table of the DuckDB warehouse to Parquet, one file per table, "
+        "and the segment audiences to CSV, one file per segment.",
     )
     add_database_argument(parser)
     parser.add_argument(

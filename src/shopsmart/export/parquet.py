@@ -64,7 +64,16 @@ def export_marts(
     connection keeps any build out until the export ends. A schema that the warehouse
     lacks is skipped; Parquet files of tables that no longer exist in an exported
     schema are removed, so the folder mirrors the warehouse.
+
+    When marts.segment_audiences is among the exported tables, and only then, its
+    segments are also written as CSV files to out_dir/audiences/
+    (shopsmart.export.audiences), in the same read-only connection, so the CSV files
+    and the Parquet file of the mart come from the same build. Their file names are
+    checked before any file is written.
     """
+    # imported here: audiences reuses atomic_write and ExportedTable of this module
+    from .audiences import AUDIENCE_MART, AUDIENCE_SCHEMA, plan_audiences, write_audiences
+
     wanted = list(schemas)
     with connect_read_only(database, "export") as connection:
         require_complete_build(connection, database)
@@ -77,6 +86,8 @@ def export_marts(
             raise WarehouseUnavailable(
                 f"{database} has no table in the schemas {', '.join(wanted)}; run `dbt build` first"
             )
+        # without the mart (another schema exported, an older build) the audiences folder is left alone
+        audiences = plan_audiences(connection, out_dir) if (AUDIENCE_SCHEMA, AUDIENCE_MART) in relations else None
         exported = []
         for schema, name in relations:
             relation = connection.table(f"{_quoted(schema)}.{_quoted(name)}")
@@ -86,10 +97,11 @@ def export_marts(
                 f"select count(*) from {_quoted(schema)}.{_quoted(name)}"
             ).fetchone()
             exported.append(ExportedTable(schema, name, final_path, rows))
+        exported_audiences = [] if audiences is None else write_audiences(connection, out_dir, audiences)
 
     current = {table.path for table in exported}
     for schema in {table.schema for table in exported}:
         for stale in (out_dir / schema).glob("*.parquet"):
             if stale not in current:
                 stale.unlink()
-    return exported
+    return exported + exported_audiences
