@@ -22,7 +22,8 @@ from shopsmart.clv import (
     lifetime_value_table,
     predict_lifetime_value,
 )
-from shopsmart.clv.model import fit_sample
+from shopsmart.clv import model as clv_model
+from shopsmart.clv.model import fit_sample, library_frame
 
 PREDICTIONS = ["probability_active", "expected_purchases_30d", "expected_purchases_90d",
                "expected_purchases_365d", "expected_order_value_usd", "lifetime_value_usd"]
@@ -124,6 +125,31 @@ def test_the_same_input_gives_the_same_output(inputs: pd.DataFrame, predictions:
     again = fit_parameters(inputs.sample(frac=1, random_state=7), ClvConfig())
     pd.testing.assert_frame_equal(again, fit_parameters(inputs, ClvConfig()))
     pd.testing.assert_frame_equal(predict_lifetime_value(inputs, again, ClvConfig()), predictions)
+
+
+def test_predictions_are_the_librarys_own_for_each_customer(
+    inputs: pd.DataFrame, parameters: pd.DataFrame, predictions: pd.DataFrame
+) -> None:
+    """Predicting each distinct history once and scaling by spend gives pymc-marketing's per-customer figures."""
+    repeated = pd.concat([inputs, inputs.assign(customer_id="r" + inputs["customer_id"])], ignore_index=True)
+    twice = predict_lifetime_value(repeated, parameters, ClvConfig())
+    buyers = library_frame(inputs[inputs["has_purchased"]])
+    # pymc-marketing through the module, which sets PyTensor's compile cache before importing it
+    bg_nbd = clv_model._with_parameters(
+        clv_model.BetaGeoModel(), clv_model._fitted_values(parameters, "bg_nbd"), buyers.head(2)
+    )
+    spend = predictions.set_index("customer_id").loc[buyers["customer_id"], "expected_order_value_usd"].to_numpy()
+    expected = {
+        "probability_active": clv_model._values(bg_nbd.expected_probability_alive(buyers)),
+        "expected_purchases_90d": clv_model._values(bg_nbd.expected_purchases(buyers, future_t=90)),
+        "lifetime_value_usd": clv_model._values(clv_model.customer_lifetime_value(
+            transaction_model=bg_nbd, data=buyers.assign(future_spend=spend), future_t=12, discount_rate=0.01,
+        )),
+    }
+    for frame in (predictions, twice.iloc[len(inputs):].assign(customer_id=lambda f: f["customer_id"].str[1:])):
+        actual = frame.set_index("customer_id").loc[buyers["customer_id"]]
+        for column, values in expected.items():
+            np.testing.assert_allclose(actual[column].to_numpy(), values, rtol=1e-9, err_msg=column)
 
 
 def test_the_fit_sample_is_bounded_and_does_not_depend_on_row_order(inputs: pd.DataFrame) -> None:

@@ -37,6 +37,10 @@ GAMMA_GAMMA: Final[str] = "gamma_gamma"
 MODEL_PARAMETERS: Final[dict[str, tuple[str, ...]]] = {BG_NBD: ("a", "b", "alpha", "r"), GAMMA_GAMMA: ("p", "q", "v")}
 #: Days ahead of the analysis date for which expected purchases are predicted.
 PURCHASE_HORIZONS_DAYS: Final[tuple[int, ...]] = (30, 90, 365)
+#: The purchase history BG/NBD predicts from, in pymc-marketing's column names.
+HISTORY_COLUMNS: Final[tuple[str, ...]] = ("frequency", "recency", "T")
+#: Expected purchases over the lifetime-value horizon, each month discounted.
+DISCOUNTED_PURCHASES: Final[str] = "discounted_purchases"
 PREDICTION_COLUMNS: Final[tuple[str, ...]] = (
     "probability_active", *[f"expected_purchases_{days}d" for days in PURCHASE_HORIZONS_DAYS],
     "expected_order_value_usd", "lifetime_value_usd",
@@ -140,17 +144,13 @@ def predict_lifetime_value(inputs: pd.DataFrame, parameters: pd.DataFrame, confi
     predictions = pd.DataFrame({"customer_id": buyers["customer_id"], "prediction_status": NOT_FITTED})
     bg_nbd_values = _fitted_values(parameters, BG_NBD)
     if len(buyers) and bg_nbd_values is not None:
-        bg_nbd = _with_parameters(BetaGeoModel(), bg_nbd_values, buyers.head(2))
-        predictions["probability_active"] = _values(bg_nbd.expected_probability_alive(buyers))
-        for days in PURCHASE_HORIZONS_DAYS:
-            predictions[f"expected_purchases_{days}d"] = _values(bg_nbd.expected_purchases(buyers, future_t=days))
+        purchases = _purchase_predictions(buyers, bg_nbd_values, config)
         spend, status = _expected_spend(buyers, parameters)
+        for column in PREDICTION_COLUMNS[:-2]:
+            predictions[column] = purchases[column].to_numpy()
         predictions["expected_order_value_usd"] = spend
         predictions["prediction_status"] = status
-        predictions["lifetime_value_usd"] = _values(customer_lifetime_value(
-            transaction_model=bg_nbd, data=buyers.assign(future_spend=spend), future_t=config.horizon_months,
-            discount_rate=config.monthly_discount_rate, time_unit="D",
-        ))
+        predictions["lifetime_value_usd"] = spend * purchases[DISCOUNTED_PURCHASES].to_numpy()
     result = inputs[["customer_id"]].merge(predictions, on="customer_id", how="left", validate="one_to_one")
     result = result.reindex(columns=["customer_id", "prediction_status", *PREDICTION_COLUMNS])
     result[list(PREDICTION_COLUMNS)] = result[list(PREDICTION_COLUMNS)].astype("float64")
@@ -158,6 +158,31 @@ def predict_lifetime_value(inputs: pd.DataFrame, parameters: pd.DataFrame, confi
     result["horizon_months"] = np.int64(config.horizon_months)
     result["monthly_discount_rate"] = float(config.monthly_discount_rate)
     return result
+
+
+def _purchase_predictions(buyers: pd.DataFrame, values: pd.Series, config: ClvConfig) -> pd.DataFrame:
+    """BG/NBD's predictions for each buyer, in the order of ``buyers``.
+
+    Columns: probability_active, the expected purchases of each horizon, and the
+    discounted purchases of the lifetime-value horizon (pymc-marketing's
+    customer_lifetime_value at a spend of 1 per purchase; lifetime value is linear in
+    spend). Buyers with the same history (frequency, recency, T) get the same
+    predictions, so each distinct history is predicted once: a million buyers have
+    about a hundred thousand.
+    """
+    histories = buyers[list(HISTORY_COLUMNS)].drop_duplicates(ignore_index=True)
+    histories.insert(0, "customer_id", np.arange(len(histories)))
+    bg_nbd = _with_parameters(BetaGeoModel(), values, histories.head(2))
+    histories["probability_active"] = _values(bg_nbd.expected_probability_alive(histories))
+    for days in PURCHASE_HORIZONS_DAYS:
+        histories[f"expected_purchases_{days}d"] = _values(bg_nbd.expected_purchases(histories, future_t=days))
+    histories[DISCOUNTED_PURCHASES] = _values(customer_lifetime_value(
+        transaction_model=bg_nbd, data=histories.assign(future_spend=1.0), future_t=config.horizon_months,
+        discount_rate=config.monthly_discount_rate, time_unit="D",
+    ))
+    return buyers[list(HISTORY_COLUMNS)].merge(
+        histories.drop(columns="customer_id"), on=list(HISTORY_COLUMNS), how="left", validate="many_to_one",
+    )
 
 
 def _expected_spend(buyers: pd.DataFrame, parameters: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
