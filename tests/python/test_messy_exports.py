@@ -190,6 +190,18 @@ def test_the_course_buyers_and_segments_make_sense_without_events(course_without
         "select prediction_status, count(*), count(probability_active), count(lifetime_value_usd)"
         " from marts.customer_lifetime_value group by all order by prediction_status"
     ) == [("no_purchase", 10_000 - buyers, 0, 0), ("not_fitted", buyers, 0, 0)]
+    # the holdout calibration builds too: no buyer before its cut-off, nothing fitted, every bucket empty
+    calibration = run.query(
+        "select frequency_bucket, customers, predicted_purchases, actual_purchases, fit_status"
+        " from diagnostics.clv_holdout_calibration order by bucket_order"
+    )
+    assert [row[0] for row in calibration] == ["0", "1", "2", "3", "4", "5", "6+", "total"]
+    assert {row[1:] for row in calibration} == {(0, None, 0, "too_few_buyers")}
+    # the orders of that day are all in the holdout, as purchases of customers the calibration does not predict
+    assert run.query(
+        "select count(*) filter (where has_purchased), count(*) filter (where holdout_purchase_days > 0)"
+        " from diagnostics.clv_holdout_inputs"
+    ) == [(0, buyers)]
 
 
 def course_events(customer_ids: list[str]) -> str:

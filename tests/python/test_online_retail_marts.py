@@ -146,3 +146,38 @@ def test_segments_cover_every_customer_in_order_of_spend(marts_build: MartsBuild
         total[segment] += spend[customer]
     means = [total[segment] / members[segment] for segment in range(1, chosen_k + 1)]
     assert means == sorted(means, reverse=True) and len(set(means)) == chosen_k, means
+
+
+def test_the_lifetime_value_calibration_is_computed_and_printed(marts_build: MartsBuild) -> None:
+    """clv_holdout_calibration on the UCI file: every bucket, the actual purchase days recounted from the raw lines."""
+    run = marts_build.run
+    rows = run.query(
+        "select frequency_bucket, customers, predicted_purchases, actual_purchases, predicted_to_actual_ratio,"
+        " mean_probability_active, fit_status, fitted_customers, bg_nbd_r, bg_nbd_alpha, bg_nbd_a, bg_nbd_b,"
+        " cutoff_date, analysis_date from diagnostics.clv_holdout_calibration order by bucket_order"
+    )
+    assert [row[0] for row in rows] == ["0", "1", "2", "3", "4", "5", "6+", "total"]
+    *_, total = rows
+    _, buyers, predicted, actual, _, _, status, fitted, r, alpha, a, b, cutoff, analysis = total
+    assert status == "fitted" and fitted == buyers and (analysis - cutoff).days == 90
+    # the actual purchase days recounted from the accepted purchase lines: an invoice is bought at its first line's
+    # time, and the buyers before the cut-off are those with a purchase day before it
+    invoiced: dict[str, dt.datetime] = {}
+    for line in marts_build.accepted:
+        if line.invoice_type == "purchase":
+            invoiced[line.invoice] = min(invoiced.get(line.invoice, line.invoiced_at), line.invoiced_at)
+    owner = marts_build.customer_of()
+    days: dict[str, set[dt.date]] = defaultdict(set)
+    for invoice, at in invoiced.items():
+        days[owner[invoice]].add(at.date())
+    before = {c for c, bought in days.items() if min(bought) < cutoff}
+    assert buyers == len(before) > 3_000
+    assert actual == sum(1 for c in before for day in days[c] if cutoff <= day < analysis)
+    assert sum(row[1] for row in rows[:-1]) == buyers and sum(row[3] for row in rows[:-1]) == actual
+    assert predicted > 0
+    print(f"\nclv_holdout_calibration on the UCI file, holdout {cutoff} to {analysis} (excluded),"
+          f" BG/NBD r={r:.4f} alpha={alpha:.3f} a={a:.3g} b={b:.4f}, {fitted} buyers fitted:")
+    print("bucket  customers  predicted  actual  ratio  mean p_alive")
+    for bucket, customers, bucket_predicted, bucket_actual, ratio, alive, *_ in rows:
+        ratio_text = "" if ratio is None else f"{ratio:.3f}"
+        print(f"{bucket:>6}  {customers:9}  {bucket_predicted:9.1f}  {bucket_actual:6}  {ratio_text:>5}  {alive:.3f}")

@@ -18,151 +18,17 @@ analysis_dates as (
 
 ),
 
-successful_orders as (
+as_of_dates as (
 
-    -- orders as of the analysis date: checked out before it; purchase days are UTC dates
-    select
-        orders.customer_id,
-        orders.total_amount_usd,
-        orders.checked_out_at,
-        cast(orders.checked_out_at as date) as purchase_day
+    -- the history as of the analysis date
+    select analysis_date as as_of_date
 
-    from orders
-
-    cross join analysis_dates
-
-    where
-        orders.is_successful
-        and orders.checked_out_at < cast(analysis_dates.analysis_date as {{ dbt.type_timestamp() }})
+    from analysis_dates
 
 ),
 
-cancellation_summary as (
-
-    -- cancelled orders as of the analysis date, counted beside the purchases
-    select
-        orders.customer_id,
-
-        count(*) as cancelled_orders
-
-    from orders
-
-    cross join analysis_dates
-
-    where
-        orders.status = 'cancelled'
-        and orders.checked_out_at < cast(analysis_dates.analysis_date as {{ dbt.type_timestamp() }})
-
-    group by orders.customer_id
-
-),
-
-purchase_days as (
-
-    -- the models count purchase days: orders on one day are one purchase of their summed spend
-    select
-        customer_id,
-        purchase_day,
-
-        count(*) as day_orders,
-        sum(total_amount_usd) as day_spend_usd
-
-    from successful_orders
-
-    group by customer_id, purchase_day
-
-),
-
-first_purchase_days as (
-
-    select
-        customer_id,
-
-        min(purchase_day) as first_purchase_day
-
-    from purchase_days
-
-    group by customer_id
-
-),
-
-purchase_summary as (
-
-    select
-        purchase_days.customer_id,
-
-        count(*) as purchase_days,
-        sum(purchase_days.day_orders) as successful_orders,
-        -- the repeat purchase days: every purchase day after the first
-        count(*) - 1 as frequency,
-        sum(
-            case
-                when purchase_days.purchase_day > first_purchase_days.first_purchase_day
-                    then purchase_days.day_spend_usd
-            end
-        ) as repeat_spend_usd,
-
-        min(purchase_days.purchase_day) as first_purchase_day,
-        max(purchase_days.purchase_day) as last_purchase_day
-
-    from purchase_days
-
-    inner join first_purchase_days
-        on purchase_days.customer_id = first_purchase_days.customer_id
-
-    group by purchase_days.customer_id
-
-),
-
-order_times as (
-
-    select
-        customer_id,
-
-        min(checked_out_at) as first_purchase_at,
-        max(checked_out_at) as last_purchase_at
-
-    from successful_orders
-
-    group by customer_id
-
-),
-
-joined as (
-
-    select
-        customers.customer_id,
-
-        purchase_summary.frequency,
-        {{ dbt.datediff('purchase_summary.first_purchase_day', 'purchase_summary.last_purchase_day', 'day') }}
-            as recency_days,
-        {{ dbt.datediff('purchase_summary.first_purchase_day', 'analysis_dates.analysis_date', 'day') }}
-            as t_days,
-        purchase_summary.repeat_spend_usd / nullif(purchase_summary.frequency, 0) as monetary_value_usd,
-        coalesce(purchase_summary.purchase_days, 0) as purchase_days,
-        coalesce(purchase_summary.successful_orders, 0) as successful_orders,
-        coalesce(cancellation_summary.cancelled_orders, 0) as cancelled_orders,
-
-        purchase_summary.customer_id is not null as has_purchased,
-
-        analysis_dates.analysis_date,
-        order_times.first_purchase_at,
-        order_times.last_purchase_at
-
-    from customers
-
-    cross join analysis_dates
-
-    left join purchase_summary
-        on customers.customer_id = purchase_summary.customer_id
-
-    left join order_times
-        on customers.customer_id = order_times.customer_id
-
-    left join cancellation_summary
-        on customers.customer_id = cancellation_summary.customer_id
-
-),
+-- clv_summary and the steps before it (macros/marts/clv_inputs.sql)
+{{ clv_summary_ctes('customers', 'orders', 'as_of_dates') }},
 
 final as (
 
@@ -179,11 +45,11 @@ final as (
 
         has_purchased,
 
-        analysis_date,
+        as_of_date as analysis_date,
         first_purchase_at,
         last_purchase_at
 
-    from joined
+    from clv_summary
 
 )
 
