@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from shopsmart.clv import ClvConfig, ClvConfigError, fit_parameters, predict_lifetime_value
-from shopsmart.clv.calibration import expected_purchases, holdout_calibration, probability_alive
-from shopsmart.clv.model import library_frame
+from shopsmart.clv import ClvConfig, ClvConfigError
+from shopsmart.clv.calibration import holdout_calibration
+from shopsmart.clv.model import library_frame, predict_purchases
 
 CUTOFF, ANALYSIS = dt.date(2024, 4, 2), dt.date(2024, 7, 1)
 BUCKETS = ["0", "1", "2", "3", "4", "5", "6+", "total"]
@@ -102,28 +102,15 @@ def test_a_shop_without_customers_has_empty_buckets() -> None:
     assert (calibration["customers"] == 0).all() and calibration["predicted_purchases"].isna().all()
 
 
-def test_the_closed_form_is_pymc_marketings_prediction() -> None:
-    """expected_purchases and probability_alive agree with customer_lifetime_value's (pymc-marketing) figures."""
-    shop = stationary_shop(customers=300, seed=3)
-    parameters = fit_parameters(shop, ClvConfig())
-    values = parameters[parameters["model_name"] == "bg_nbd"].set_index("parameter")["value"].to_dict()
-    library = predict_lifetime_value(shop, parameters, ClvConfig())
-    frame = library_frame(shop)
-    assert expected_purchases(frame, 90, **values) == pytest.approx(library["expected_purchases_90d"].to_numpy(),
-                                                                    rel=1e-6)
-    assert expected_purchases(frame, 30, **values) == pytest.approx(library["expected_purchases_30d"].to_numpy(),
-                                                                    rel=1e-6)
-    assert probability_alive(frame, **values) == pytest.approx(library["probability_active"].to_numpy(), rel=1e-6)
-
-
 def test_a_recent_frequent_buyer_is_more_likely_active_than_one_who_stopped_long_ago() -> None:
     pair = library_frame(pd.DataFrame({
         "customer_id": ["recent", "stopped"], "has_purchased": [True, True], "frequency": [10, 10],
         "recency_days": [360, 60], "t_days": [365, 365], "monetary_value_usd": [10.0, 10.0],
     }))
-    recent, stopped = probability_alive(pair, r=0.7, alpha=60.0, a=0.5, b=3.0)
+    predicted = predict_purchases(pair, pd.Series({"r": 0.7, "alpha": 60.0, "a": 0.5, "b": 3.0}), (90,))
+    recent, stopped = predicted["probability_active"]
     assert recent > 0.9 > 0.1 > stopped
-    more, fewer = expected_purchases(pair, 90, r=0.7, alpha=60.0, a=0.5, b=3.0)
+    more, fewer = predicted["expected_purchases_90d"]
     assert more > fewer >= 0
 
 
@@ -139,6 +126,6 @@ def test_on_the_pole_of_the_default_prior_a_one_time_buyer_gets_the_no_dropout_l
         "customer_id": ["once", "thrice"], "has_purchased": [True, True], "frequency": [0, 3],
         "recency_days": [0, 50], "t_days": [100, 200], "monetary_value_usd": [None, 10.0],
     }))
-    predicted = expected_purchases(frame, 90, r=0.65, alpha=58.0, a=1e-22, b=1.0)
-    assert predicted == pytest.approx([0.65 * 90 / 158, 3.65 * 90 / 258])
-    assert probability_alive(frame, r=0.65, alpha=58.0, a=1e-22, b=1.0) == pytest.approx([1.0, 1.0])
+    predicted = predict_purchases(frame, pd.Series({"r": 0.65, "alpha": 58.0, "a": 1e-22, "b": 1.0}), (90,))
+    assert predicted["expected_purchases_90d"].tolist() == pytest.approx([0.65 * 90 / 158, 3.65 * 90 / 258])
+    assert predicted["probability_active"].tolist() == pytest.approx([1.0, 1.0])

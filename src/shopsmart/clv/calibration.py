@@ -8,9 +8,8 @@ holdout), fits BG/NBD on the buyers before the cut-off with :func:`fit_parameter
 purchase days over the holdout and compares predicted with actual per frequency
 bucket and in total (``clv_holdout_calibration``).
 
-The prediction is BG/NBD's closed form (Fader, Hardie and Lee 2005, eq. 10, the
-formula pymc-marketing's ``expected_purchases`` computes) in one vectorised numpy /
-scipy pass, so a million customers take seconds.
+The prediction is the one customer_lifetime_value makes (``predict_purchases``:
+pymc-marketing's, each distinct history once).
 """
 
 from __future__ import annotations
@@ -19,17 +18,14 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
-from scipy.special import hyp2f1
 
 from .config import ClvConfig, ClvConfigError
-from .model import BG_NBD, FITTED, MODEL_PARAMETERS, fit_parameters, library_frame
+from .model import BG_NBD, FITTED, MODEL_PARAMETERS, fit_parameters, library_frame, predict_purchases
 
 #: Buyers are bucketed by their repeat purchase days before the cut-off: 0, 1, ...,
 #: TOP_BUCKET - 1, and TOP_BUCKET or more.
 TOP_BUCKET: Final[int] = 6
 TOTAL: Final[str] = "total"
-#: How close to 1 a + b may come before expected_purchases moves b away from 2F1's pole.
-POLE_GAP: Final[float] = 1e-9
 CALIBRATION_COLUMNS: Final[tuple[str, ...]] = (
     "frequency_bucket", "bucket_order", "min_frequency", "customers", "predicted_purchases", "actual_purchases",
     "difference", "predicted_to_actual_ratio", "mean_probability_active", "holdout_days", "fit_status",
@@ -56,12 +52,12 @@ def holdout_calibration(inputs: pd.DataFrame, config: ClvConfig, holdout_days: i
     parameters = fit_parameters(inputs, config)
     bg_nbd = parameters[parameters["model_name"] == BG_NBD].set_index("parameter")
     fit_status = str(bg_nbd["fit_status"].iloc[0])
-    values = {name: float(bg_nbd.loc[name, "value"]) for name in MODEL_PARAMETERS[BG_NBD]} \
-        if fit_status == FITTED else None
+    values = bg_nbd.loc[list(MODEL_PARAMETERS[BG_NBD]), "value"].astype(float) if fit_status == FITTED else None
     predicted = alive = None
     if values is not None:
-        predicted = expected_purchases(frame, holdout_days, **values)
-        alive = probability_alive(frame, **values)
+        purchases = predict_purchases(frame, values, (holdout_days,))
+        predicted = purchases[f"expected_purchases_{holdout_days}d"].to_numpy()
+        alive = purchases["probability_active"].to_numpy()
 
     buckets = np.minimum(frame["frequency"].to_numpy(), TOP_BUCKET).astype(np.int64)
     rows = [_row(str(bucket) if bucket < TOP_BUCKET else f"{TOP_BUCKET}+", bucket, bucket, buckets == bucket,
@@ -96,44 +92,3 @@ def _row(label: str, order: int, lowest: int, members: np.ndarray, predicted: np
         "predicted_to_actual_ratio": total_predicted / total_actual if total_actual else np.nan,
         "mean_probability_active": float(alive[members].mean()) if customers and alive is not None else np.nan,
     }
-
-
-def _arrays(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return (frame["frequency"].to_numpy(dtype=float), frame["recency"].to_numpy(dtype=float),
-            frame["T"].to_numpy(dtype=float))
-
-
-def _log_dropout_odds(x: np.ndarray, t_x: np.ndarray, t_age: np.ndarray, r: float, alpha: float, a: float,
-                      b: float) -> np.ndarray:
-    """log of a / (b + x - 1) ((alpha + T) / (alpha + t_x))^(r + x) for x > 0, -inf for x = 0.
-
-    The odds that a buyer has dropped out (after their last purchase) against being alive.
-    """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        odds = np.log(a) - np.log(b + x - 1) + (r + x) * (np.log(alpha + t_age) - np.log(alpha + t_x))
-    return np.where(x > 0, odds, -np.inf)
-
-
-def probability_alive(frame: pd.DataFrame, r: float, alpha: float, a: float, b: float) -> np.ndarray:
-    """BG/NBD's probability that each buyer (library columns) is still active at T."""
-    x, t_x, t_age = _arrays(frame)
-    return 1.0 / (1.0 + np.exp(_log_dropout_odds(x, t_x, t_age, r, alpha, a, b)))
-
-
-def expected_purchases(frame: pd.DataFrame, t: float, r: float, alpha: float, a: float, b: float) -> np.ndarray:
-    """BG/NBD's expected purchases of each buyer (library columns) in the ``t`` time units after T.
-
-    E[Y(t) | x, t_x, T] = (a + b + x - 1) / (a - 1)
-        * (1 - ((alpha + T) / (alpha + T + t))^(r + x) 2F1(r + x, b + x; a + b + x - 1; t / (alpha + T + t)))
-        / (1 + [x > 0] a / (b + x - 1) ((alpha + T) / (alpha + t_x))^(r + x)),
-    evaluated in logs where powers can overflow.
-    """
-    x, t_x, t_age = _arrays(frame)
-    # a + b = 1 (the lower bound of the default prior's a + b, where MAP fits tend to land) puts a one-time
-    # buyer's 2F1 on its pole c = 0, whose limit the product below has; b moved by at most 1e-9 stays off it
-    if abs(a + b - 1) < POLE_GAP:
-        b = 1 - a + POLE_GAP
-    power = np.exp((r + x) * (np.log(alpha + t_age) - np.log(alpha + t_age + t)))
-    hypergeometric = hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + t_age + t))
-    numerator = (a + b + x - 1) / (a - 1) * (1.0 - power * hypergeometric)
-    return numerator / (1.0 + np.exp(_log_dropout_odds(x, t_x, t_age, r, alpha, a, b)))

@@ -41,6 +41,8 @@ PURCHASE_HORIZONS_DAYS: Final[tuple[int, ...]] = (30, 90, 365)
 HISTORY_COLUMNS: Final[tuple[str, ...]] = ("frequency", "recency", "T")
 #: Expected purchases over the lifetime-value horizon, each month discounted.
 DISCOUNTED_PURCHASES: Final[str] = "discounted_purchases"
+#: How close to 1 a + b may come before the predictions move b off the pole (see _off_the_pole).
+POLE_GAP: Final[float] = 1e-9
 PREDICTION_COLUMNS: Final[tuple[str, ...]] = (
     "probability_active", *[f"expected_purchases_{days}d" for days in PURCHASE_HORIZONS_DAYS],
     "expected_order_value_usd", "lifetime_value_usd",
@@ -144,7 +146,7 @@ def predict_lifetime_value(inputs: pd.DataFrame, parameters: pd.DataFrame, confi
     predictions = pd.DataFrame({"customer_id": buyers["customer_id"], "prediction_status": NOT_FITTED})
     bg_nbd_values = _fitted_values(parameters, BG_NBD)
     if len(buyers) and bg_nbd_values is not None:
-        purchases = _purchase_predictions(buyers, bg_nbd_values, config)
+        purchases = predict_purchases(buyers, bg_nbd_values, PURCHASE_HORIZONS_DAYS, lifetime=config)
         spend, status = _expected_spend(buyers, parameters)
         for column in PREDICTION_COLUMNS[:-2]:
             predictions[column] = purchases[column].to_numpy()
@@ -160,29 +162,47 @@ def predict_lifetime_value(inputs: pd.DataFrame, parameters: pd.DataFrame, confi
     return result
 
 
-def _purchase_predictions(buyers: pd.DataFrame, values: pd.Series, config: ClvConfig) -> pd.DataFrame:
-    """BG/NBD's predictions for each buyer, in the order of ``buyers``.
+def predict_purchases(
+    buyers: pd.DataFrame, values: pd.Series, horizons_days: tuple[int, ...], lifetime: ClvConfig | None = None,
+) -> pd.DataFrame:
+    """BG/NBD's predictions for each buyer (library columns), in the order of ``buyers``.
 
-    Columns: probability_active, the expected purchases of each horizon, and the
-    discounted purchases of the lifetime-value horizon (pymc-marketing's
-    customer_lifetime_value at a spend of 1 per purchase; lifetime value is linear in
-    spend). Buyers with the same history (frequency, recency, T) get the same
-    predictions, so each distinct history is predicted once: a million buyers have
-    about a hundred thousand.
+    Columns: probability_active, expected_purchases_<days>d for each horizon and, with
+    ``lifetime``, the discounted purchases of its lifetime-value horizon
+    (pymc-marketing's customer_lifetime_value at a spend of 1 per purchase; lifetime
+    value is linear in spend). Buyers with the same history (frequency, recency, T)
+    get the same predictions, so each distinct history is predicted once: a million
+    buyers have about a hundred thousand.
     """
     histories = buyers[list(HISTORY_COLUMNS)].drop_duplicates(ignore_index=True)
     histories.insert(0, "customer_id", np.arange(len(histories)))
-    bg_nbd = _with_parameters(BetaGeoModel(), values, histories.head(2))
+    bg_nbd = _with_parameters(BetaGeoModel(), _off_the_pole(values), histories.head(2))
     histories["probability_active"] = _values(bg_nbd.expected_probability_alive(histories))
-    for days in PURCHASE_HORIZONS_DAYS:
+    for days in horizons_days:
         histories[f"expected_purchases_{days}d"] = _values(bg_nbd.expected_purchases(histories, future_t=days))
-    histories[DISCOUNTED_PURCHASES] = _values(customer_lifetime_value(
-        transaction_model=bg_nbd, data=histories.assign(future_spend=1.0), future_t=config.horizon_months,
-        discount_rate=config.monthly_discount_rate, time_unit="D",
-    ))
+    if lifetime is not None:
+        histories[DISCOUNTED_PURCHASES] = _values(customer_lifetime_value(
+            transaction_model=bg_nbd, data=histories.assign(future_spend=1.0), future_t=lifetime.horizon_months,
+            discount_rate=lifetime.monthly_discount_rate, time_unit="D",
+        ))
     return buyers[list(HISTORY_COLUMNS)].merge(
         histories.drop(columns="customer_id"), on=list(HISTORY_COLUMNS), how="left", validate="many_to_one",
     )
+
+
+def _off_the_pole(values: pd.Series) -> pd.Series:
+    """BG/NBD parameters with b moved at most POLE_GAP so that a + b is not 1.
+
+    At a + b = 1 (the lower bound of the default prior's a + b, where MAP fits land
+    on data without visible dropout, such as the UCI file) a one-time buyer's
+    hypergeometric function sits on its pole and pymc-marketing's expected purchases
+    are NaN; just off it they are the finite no-dropout limit (r + x) t / (alpha + T).
+    """
+    if abs(values["a"] + values["b"] - 1) >= POLE_GAP:
+        return values
+    moved = values.copy()
+    moved["b"] = 1 - values["a"] + POLE_GAP
+    return moved
 
 
 def _expected_spend(buyers: pd.DataFrame, parameters: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
