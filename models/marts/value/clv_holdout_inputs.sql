@@ -1,4 +1,5 @@
-{#- var('clv_holdout_days'): the last this many days before the analysis date are held out (a whole number, 1 or more). -#}
+{#- var('clv_holdout_days'): the last this many days before the analysis date are held out
+    (a whole number, 1 or more). -#}
 {%- set holdout_days = var('clv_holdout_days') | string | trim -%}
 {%- if not modules.re.match('^[0-9]+$', holdout_days) or holdout_days | int < 1 -%}
     {{ exceptions.raise_compiler_error(
