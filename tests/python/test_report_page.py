@@ -186,9 +186,10 @@ def test_report_page_leads_with_the_segments_and_shows_every_chart_and_the_overv
     page.close()
 
 
-def segments_by_sql(build: DbtRun) -> list[tuple[int, str, int, str, float]]:
-    """Per segment id: name, customers, the seed's action for its archetype, and its share of the revenue
-    of successful orders before the analysis date, from the orders themselves."""
+def segments_by_sql(build: DbtRun) -> list[tuple[int, str, int, str, float, float]]:
+    """Per segment id: name, customers, the seed's action for its archetype, its share of the revenue
+    of successful orders before the analysis date, from the orders themselves, and the sum of its
+    customers' lifetime values."""
     analysis_date = expected_analysis_date(build)
     return build.query(
         f"""
@@ -205,17 +206,21 @@ def segments_by_sql(build: DbtRun) -> list[tuple[int, str, int, str, float]]:
                 min(segments.segment_name) as segment_name,
                 count(*) as customers,
                 min(actions.recommended_action) as recommended_action,
-                coalesce(sum(revenue.revenue_usd), 0) as revenue_usd
+                coalesce(sum(revenue.revenue_usd), 0) as revenue_usd,
+                cast(sum(clv.lifetime_value_usd) as double) as lifetime_value_usd
             from marts.customer_segments as segments
             inner join reference.segment_actions as actions
                 on segments.segment_archetype = actions.segment_archetype
             left join revenue
                 on segments.customer_id = revenue.customer_id
+            left join marts.customer_lifetime_value as clv
+                on segments.customer_id = clv.customer_id
             group by segments.segment_id
         )
         select
             segment_id, segment_name, customers, recommended_action,
-            cast(revenue_usd / sum(revenue_usd) over () as double) as revenue_share
+            cast(revenue_usd / sum(revenue_usd) over () as double) as revenue_share,
+            lifetime_value_usd
         from per_segment
         order by segment_id
         """
@@ -229,13 +234,19 @@ def test_each_segment_says_who_how_many_its_worth_what_to_do_and_links_its_audie
     segments = segments_by_sql(sample_build)
     cards = page.locator("#segments article[data-segment]")
     expect(cards).to_have_count(len(segments))
-    for card, (segment_id, name, customers, action, revenue_share) in zip(cards.all(), segments, strict=True):
+    for card, (segment_id, name, customers, action, revenue_share, lifetime_value) in zip(
+        cards.all(), segments, strict=True
+    ):
         assert card.get_attribute("data-segment") == str(segment_id)
         expect(card.locator('[data-field="segment_name"]')).to_have_text(name)
         expect(card.locator('[data-field="who"]')).not_to_be_empty()
         expect(card.locator('[data-field="customers"]')).to_contain_text(f"{customers:,}")
         expect(card.locator('[data-field="revenue_share"]')).to_contain_text(f"{revenue_share:.1%} of the revenue")
         expect(card.locator('[data-field="recommended_action"]')).to_have_text(action)
+        expect(card.locator('[data-field="lifetime_value"]')).to_contain_text(
+            f"${lifetime_value:,.0f} expected over the next 12 months" if lifetime_value is not None
+            else "no prediction"
+        )
 
         # the audience link is relative (the report and the export folder move together) and resolves
         # to a file holding the segment's customers

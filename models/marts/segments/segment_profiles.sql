@@ -18,6 +18,12 @@ customer_features as (
 
 ),
 
+customer_lifetime_value as (
+
+    select * from {{ ref('customer_lifetime_value') }}
+
+),
+
 order_items as (
 
     select * from {{ ref('order_items') }}
@@ -57,6 +63,8 @@ segmented_customers as (
         customer_features.r_score,
         customer_features.f_score,
         customer_features.m_score,
+        customer_lifetime_value.lifetime_value_usd,
+        customer_lifetime_value.probability_active,
 
         customer_features.has_purchased
 
@@ -67,6 +75,9 @@ segmented_customers as (
 
     inner join customer_features
         on customer_segments.customer_id = customer_features.customer_id
+
+    left join customer_lifetime_value
+        on customer_segments.customer_id = customer_lifetime_value.customer_id
 
 ),
 
@@ -91,7 +102,10 @@ segment_summary as (
         avg(add_to_cart_events) as mean_add_to_cart_events,
         avg(r_score) as mean_r_score,
         avg(f_score) as mean_f_score,
-        avg(m_score) as mean_m_score
+        avg(m_score) as mean_m_score,
+        sum(lifetime_value_usd) as lifetime_value_usd,
+        avg(lifetime_value_usd) as mean_lifetime_value_usd,
+        avg(probability_active) as mean_probability_active
 
     from segmented_customers
 
@@ -103,7 +117,8 @@ overall as (
 
     select
         sum(customers) as customers,
-        sum(revenue_usd) as revenue_usd
+        sum(revenue_usd) as revenue_usd,
+        sum(lifetime_value_usd) as lifetime_value_usd
 
     from segment_summary
 
@@ -201,7 +216,13 @@ final as (
         cast(round(segment_summary.mean_add_to_cart_events, 2) as numeric(18, 2)) as mean_add_to_cart_events,
         cast(round(segment_summary.mean_r_score, 2) as numeric(18, 2)) as mean_r_score,
         cast(round(segment_summary.mean_f_score, 2) as numeric(18, 2)) as mean_f_score,
-        cast(round(segment_summary.mean_m_score, 2) as numeric(18, 2)) as mean_m_score
+        cast(round(segment_summary.mean_m_score, 2) as numeric(18, 2)) as mean_m_score,
+        {{ round_money('segment_summary.lifetime_value_usd') }} as lifetime_value_usd,
+        cast(
+            round(segment_summary.lifetime_value_usd / nullif(overall.lifetime_value_usd, 0), 4) as numeric(18, 4)
+        ) as lifetime_value_share,
+        {{ round_money('segment_summary.mean_lifetime_value_usd') }} as mean_lifetime_value_usd,
+        round(segment_summary.mean_probability_active, 4) as mean_probability_active
 
     from segment_summary
 

@@ -123,26 +123,30 @@ def rfm_chart(data: ReportData) -> Figure:
 
 
 def segment_shares_chart(data: ReportData) -> Figure:
-    """Each segment's share of the customers (light bar) and of the revenue (solid bar), in its colour."""
+    """Each segment's share of the customers (light bar), of the revenue (solid bar) and of the expected
+    lifetime value (hatched bar), in its colour."""
     profiles = data.profiles
     positions = np.arange(len(profiles))
     colours = [segment_colour(int(segment_id)) for segment_id in profiles["segment_id"]]
-    customer_share = profiles["customer_share"].astype(float).to_numpy()
-    revenue_share = profiles["revenue_share"].astype(float).fillna(0).to_numpy()
-    figure, axes = plt.subplots(figsize=(7.5, 0.8 * len(profiles) + 1.6))
-    customer_bars = axes.barh(positions - 0.2, customer_share, height=0.38, color=colours, alpha=0.35)
-    revenue_bars = axes.barh(positions + 0.2, revenue_share, height=0.38, color=colours)
-    axes.bar_label(customer_bars, [f"{share:.0%} of customers" for share in customer_share], padding=3,
-                   fontsize="small")
-    axes.bar_label(revenue_bars, [f"{share:.0%} of revenue" for share in revenue_share], padding=3,
-                   fontsize="small")
+    shares = {
+        "customers": (profiles["customer_share"].astype(float).to_numpy(), {"alpha": 0.35}),
+        "revenue": (profiles["revenue_share"].astype(float).fillna(0).to_numpy(), {}),
+        "lifetime value": (profiles["lifetime_value_share"].astype(float).fillna(0).to_numpy(),
+                           {"hatch": "///", "edgecolor": "white"}),
+    }
+    figure, axes = plt.subplots(figsize=(7.5, 1.1 * len(profiles) + 1.6))
+    height = 0.27
+    for offset, (label, (share, style)) in zip((-height, 0.0, height), shares.items(), strict=True):
+        bars = axes.barh(positions + offset, share, height=height * 0.95, color=colours, **style)
+        axes.bar_label(bars, [f"{value:.0%} of {label}" for value in share], padding=3, fontsize="small")
     axes.set_yticks(positions, [segment_label(row.segment_id, row.segment_name) for row in profiles.itertuples()])
     axes.invert_yaxis()
     # room right of the longest bar for its label
-    axes.set_xlim(0, max(float(np.max(customer_share, initial=0)), float(np.max(revenue_share, initial=0)), 0.1)
-                  * 1.6)
+    longest = max(float(np.max(share, initial=0)) for share, _style in shares.values())
+    axes.set_xlim(0, max(longest, 0.1) * 1.7)
     axes.xaxis.set_major_formatter(PercentFormatter(1.0))
-    axes.set(title="Share of the customers (light) and of the revenue (solid)", xlabel="share")
+    axes.set(title="Share of the customers (light), the revenue (solid)\nand the expected lifetime value (hatched)",
+             xlabel="share")
     axes.grid(axis="x", alpha=0.3)
     figure.tight_layout()
     return figure

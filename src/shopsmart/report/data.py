@@ -40,6 +40,7 @@ MARTS = (
     "visits_by_weekday_hour",
     "funnel_daily",
     "cohort_retention",
+    "customer_lifetime_value",
 )
 
 CENT = Decimal("0.01")
@@ -95,6 +96,8 @@ class ReportData:
     visits: pd.DataFrame
     funnel: pd.DataFrame
     cohorts: pd.DataFrame
+    #: Months over which customer_lifetime_value (and so segment_profiles.lifetime_value_usd) is summed.
+    lifetime_value_months: int | None
 
     @property
     def has_web_events(self) -> bool:
@@ -123,6 +126,7 @@ def read_report_data(database: Path, schema: str = "marts") -> ReportData:
             visits=read_visits(connection, marts),
             funnel=read_funnel(connection, marts),
             cohorts=read_cohorts(connection, marts),
+            lifetime_value_months=read_lifetime_value_months(connection, marts),
         )
 
 
@@ -140,6 +144,12 @@ def require_marts(connection: duckdb.DuckDBPyConnection, database: Path, schema:
             f"{database}: table(s) {', '.join(f'{schema}.{name}' for name in missing)} not found; "
             "run `dbt build` first"
         )
+
+
+def read_lifetime_value_months(connection: duckdb.DuckDBPyConnection, marts: str) -> int | None:
+    """The horizon of the lifetime values (var clv_horizon_months), None without customers."""
+    (months,) = connection.sql(f"select max(horizon_months) from {marts}.customer_lifetime_value").fetchone()
+    return None if months is None else int(months)
 
 
 def read_scatter_sample(connection: duckdb.DuckDBPyConnection, marts: str) -> pd.DataFrame:

@@ -58,8 +58,9 @@ class Chart:
 
 #: The charts of the segment section, after the segments themselves.
 SEGMENT_CHARTS = (
-    Chart("segment_shares", "Who brings the revenue",
-          "Each segment's share of the customers (light bar) and of the revenue (solid bar), in the segment's "
+    Chart("segment_shares", "Who brings the revenue, now and next",
+          "Each segment's share of the customers (light bar), of the revenue so far (solid bar) and of the "
+          "expected lifetime value, the predicted spend of the coming months (hatched bar), in the segment's "
           "colour.", segment_shares_chart),
     Chart("segment_profiles", "How the segments behave",
           "The average customer of each segment. Darker means more than the other segments have, column by "
@@ -201,7 +202,19 @@ def worth_text(profile: pd.Series) -> str:
     return f"{float(profile['revenue_share']):.1%} of the revenue ({money(profile['revenue_usd'])})"
 
 
-def segment_card(profile: pd.Series, as_of: AsOf, audience: AudienceFile | None, out_dir: Path) -> str:
+def lifetime_value_text(profile: pd.Series, months: int | None) -> str:
+    """The segment's expected lifetime value over the horizon, its share and its mean, or that there is none."""
+    if pd.isna(profile["lifetime_value_usd"]):
+        return "no prediction (no customer of the segment has a purchase history to predict from)"
+    horizon = f"the next {months} months" if months else "the horizon"
+    share = profile["lifetime_value_share"]
+    share_text = f", {float(share):.1%} of all customers'" if pd.notna(share) else ""
+    return (f"{money(profile['lifetime_value_usd'])} expected over {horizon}{share_text} "
+            f"({money(profile['mean_lifetime_value_usd'])} per predicted customer)")
+
+
+def segment_card(profile: pd.Series, as_of: AsOf, audience: AudienceFile | None, out_dir: Path,
+                 lifetime_value_months: int | None) -> str:
     """One segment as an <article data-segment="ID">: who, how many, its worth, what to do, its audience."""
     segment_id, customers = int(profile["segment_id"]), int(profile["customers"])
     colour = segment_colour(segment_id)
@@ -216,6 +229,7 @@ def segment_card(profile: pd.Series, as_of: AsOf, audience: AudienceFile | None,
         ("Who they are", field("who", who_they_are(profile))),
         ("Customers", field("customers", f"{customers:,} ({float(profile['customer_share']):.1%} of all)")),
         ("What they are worth", field("revenue_share", worth_text(profile))),
+        ("Lifetime value", field("lifetime_value", lifetime_value_text(profile, lifetime_value_months))),
         ("What to do", action),
         ("Typical customer", field("typical", typical_customer(profile, as_of.analysis_date))),
     ]
@@ -240,7 +254,8 @@ def audience_intro(audience: AudienceFile | None) -> str:
 
 def segments_html(data: ReportData, audience: AudienceFile | None, out_dir: Path, charts: list[str]) -> str:
     """The segments first: one card per segment in segment id order (as in the charts), then the segment charts."""
-    cards = "".join(segment_card(profile, data.as_of, audience, out_dir) for _, profile in data.profiles.iterrows())
+    cards = "".join(segment_card(profile, data.as_of, audience, out_dir, data.lifetime_value_months)
+                    for _, profile in data.profiles.iterrows())
     return (
         f'<section id="segments"><h2>Your customer segments</h2>'
         f"<p>All {data.total_customers:,} customers fall into {len(data.profiles)} segments of customers who "
