@@ -165,6 +165,14 @@ def test_the_fit_sample_is_bounded_and_does_not_depend_on_row_order(inputs: pd.D
     assert len(fit_sample(inputs, ClvConfig())) == 400
 
 
+def test_fitting_bg_nbd_alone_gives_its_parameters_of_the_full_fit(
+    inputs: pd.DataFrame, parameters: pd.DataFrame
+) -> None:
+    alone = fit_parameters(inputs, ClvConfig(), models=("bg_nbd",))
+    assert set(alone["model_name"]) == {"bg_nbd"}
+    pd.testing.assert_frame_equal(alone, parameters[parameters["model_name"] == "bg_nbd"].reset_index(drop=True))
+
+
 def test_the_discount_lowers_the_lifetime_value(inputs: pd.DataFrame, parameters: pd.DataFrame) -> None:
     undiscounted = predict_lifetime_value(inputs, parameters, ClvConfig(monthly_discount_rate=0.0))
     discounted = predict_lifetime_value(inputs, parameters, ClvConfig(monthly_discount_rate=0.05))

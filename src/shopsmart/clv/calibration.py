@@ -49,7 +49,7 @@ def holdout_calibration(inputs: pd.DataFrame, config: ClvConfig, holdout_days: i
     frame = library_frame(buyers)
     actual = buyers["holdout_purchase_days"].to_numpy(dtype=np.int64)
 
-    parameters = fit_parameters(inputs, config)
+    parameters = fit_parameters(inputs, config, models=(BG_NBD,))
     bg_nbd = parameters[parameters["model_name"] == BG_NBD].set_index("parameter")
     fit_status = str(bg_nbd["fit_status"].iloc[0])
     values = bg_nbd.loc[list(MODEL_PARAMETERS[BG_NBD]), "value"].astype(float) if fit_status == FITTED else None

@@ -71,13 +71,16 @@ class ClvInputError(ValueError):
     """The inputs or the parameters miss a column or a parameter."""
 
 
-def fit_parameters(inputs: pd.DataFrame, config: ClvConfig) -> pd.DataFrame:
+def fit_parameters(
+    inputs: pd.DataFrame, config: ClvConfig, models: tuple[str, ...] = (BG_NBD, GAMMA_GAMMA)
+) -> pd.DataFrame:
     """The MAP parameters of BG/NBD (a, b, alpha, r) and Gamma-Gamma (p, q, v), one row per parameter.
 
     Both are fitted on the same uniform sample of at most ``config.fit_sample_size``
     buyers, drawn from the buyers ordered by customer_id; Gamma-Gamma on the sample's
     repeat buyers with a positive mean spend. A model with too few customers to fit
-    gets null values and says why in fit_status.
+    gets null values and says why in fit_status. ``models`` names the models fitted
+    (both by default; the holdout calibration needs BG/NBD only).
     """
     sample = fit_sample(inputs, config)
     spenders = sample[(sample["frequency"] > 0) & (sample["monetary_value"] > 0)]
@@ -87,7 +90,8 @@ def fit_parameters(inputs: pd.DataFrame, config: ClvConfig) -> pd.DataFrame:
         GAMMA_GAMMA: (GammaGammaModel, spenders, FITTED if len(spenders) >= 2 else TOO_FEW_REPEAT_BUYERS),
     }
     rows = []
-    for name, (model_class, data, status) in fits.items():
+    for name in models:
+        model_class, data, status = fits[name]
         values = _map_fit(model_class(), data, MODEL_PARAMETERS[name], config) if status == FITTED else {}
         rows += [
             {"model_name": name, "parameter": parameter, "value": values.get(parameter), "fit_status": status,
