@@ -150,3 +150,16 @@ def test_a_segmented_customer_missing_from_todays_features_is_an_error() -> None
     extra = pd.concat([SEGMENTS, pd.DataFrame({"customer_id": ["z"], "segment_id": [2], "segment_name": ["Small"]})])
     with pytest.raises(ValueError, match="not in customer features"):
         segment_centroids(TODAY, extra, CONFIG)
+
+
+def test_money_goes_to_arrow_as_decimal_to_the_cent() -> None:
+    from decimal import Decimal
+
+    import pyarrow as pa
+
+    from shopsmart.segmentation import pandas_to_arrow
+
+    table = pandas_to_arrow(pd.DataFrame({"monetary_usd": [12.3456, 0.1 + 0.2], "frequency": [1, 2]}))
+    assert table.schema.field("monetary_usd").type == pa.decimal128(18, 2)
+    assert table.column("monetary_usd").to_pylist() == [Decimal("12.35"), Decimal("0.30")]
+    assert table.schema.field("frequency").type == pa.int64()

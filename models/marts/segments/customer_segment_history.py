@@ -2,10 +2,10 @@
 
 The logic lives in shopsmart.segmentation (assign_history); this model fetches its
 inputs as Arrow, reads the settings from its yml config and returns one row per
-customer and month end.
+customer and month end, as Arrow with money as decimal(18,2).
 """
 
-from shopsmart.segmentation import SegmentationConfig, arrow_to_pandas, assign_history
+from shopsmart.segmentation import SegmentationConfig, arrow_to_pandas, assign_history, pandas_to_arrow
 
 
 def model(dbt, session):
@@ -13,4 +13,4 @@ def model(dbt, session):
     history = arrow_to_pandas(dbt.ref("customer_features_monthly").arrow())
     features = arrow_to_pandas(dbt.ref("customer_features").arrow())
     segments = arrow_to_pandas(dbt.ref("customer_segments").arrow())
-    return assign_history(history, features, segments, config)
+    return pandas_to_arrow(assign_history(history, features, segments, config))

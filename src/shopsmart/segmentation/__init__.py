@@ -8,7 +8,7 @@ of the chosen model (``customer_segments``); ``segment_customers`` does both;
 Python models in models/marts/segments/ only fetch their inputs and call these.
 """
 
-from .arrow import arrow_to_pandas
+from .arrow import arrow_to_pandas, pandas_to_arrow
 from .config import SegmentationConfig, SegmentationConfigError
 from .features import FeatureScaler, MissingFeatureError
 from .history import assign_history, nearest_centroid, segment_centroids
@@ -25,6 +25,7 @@ __all__ = [
     "assign_segments",
     "choose_k",
     "nearest_centroid",
+    "pandas_to_arrow",
     "segment_centroids",
     "segment_customers",
     "select_model",
