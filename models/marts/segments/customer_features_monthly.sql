@@ -100,180 +100,207 @@ as_of_dates as (
 
 ),
 
+customers_first_dated as (
+
+    -- the first as-of date at which a customer exists: the first one after they were first seen; for a
+    -- customer never seen, or first seen on or after the analysis date, the analysis date
+    select
+        customers_first_seen.customer_id,
+        coalesce(
+            {{ history_as_of_date('customers_first_seen.first_seen_at', 'analysis_dates.analysis_date') }},
+            analysis_dates.analysis_date
+        ) as first_as_of_date
+
+    from customers_first_seen
+
+    cross join analysis_dates
+
+),
+
 customer_dates as (
 
     -- the customers who existed at each as-of date: first seen before it; every customer at the analysis date
     select
-        customers_first_seen.customer_id,
+        customers_first_dated.customer_id,
         as_of_dates.as_of_date
 
-    from customers_first_seen
+    from customers_first_dated
 
-    cross join as_of_dates
-
-    where
-        as_of_dates.is_analysis_date
-        or customers_first_seen.first_seen_at < cast(as_of_dates.as_of_date as {{ dbt.type_timestamp() }})
+    inner join as_of_dates
+        on customers_first_dated.first_as_of_date <= as_of_dates.as_of_date
 
 ),
 
-order_periods as (
+orders_dated as (
 
-    -- orders before the analysis date, summed per customer and the first as-of date that counts them
+    -- orders before the analysis date with the first as-of date that counts them (for activity before
+    -- the customer was first seen, e.g. a cart add before the first visit, the customer's first as-of date)
     select
         orders.customer_id,
-        {{ history_as_of_date('orders.checked_out_at', 'analysis_dates.analysis_date') }} as as_of_date,
-
-        count(case when orders.is_successful then 1 end) as successful_orders,
-        sum(case when orders.is_successful then orders.total_amount_usd else 0 end) as spend_usd,
-        sum(case when orders.is_successful then orders.units else 0 end) as items,
-
-        max(case when orders.is_successful then orders.checked_out_at end) as last_purchase_at
+        orders.total_amount_usd,
+        orders.units,
+        orders.is_successful,
+        orders.checked_out_at,
+        {{ history_as_of_date('orders.checked_out_at', 'analysis_dates.analysis_date') }} as activity_as_of_date,
+        customers_first_dated.first_as_of_date
 
     from orders
 
     cross join analysis_dates
 
+    inner join customers_first_dated
+        on orders.customer_id = customers_first_dated.customer_id
+
     where orders.checked_out_at < cast(analysis_dates.analysis_date as {{ dbt.type_timestamp() }})
 
+),
+
+order_periods as (
+
+    -- summed per customer and as-of date
+    select
+        customer_id,
+        case
+            when activity_as_of_date < first_as_of_date then first_as_of_date
+            else activity_as_of_date
+        end as as_of_date,
+
+        count(case when is_successful then 1 end) as successful_orders,
+        sum(case when is_successful then total_amount_usd else 0 end) as spend_usd,
+        sum(case when is_successful then units else 0 end) as items,
+
+        max(case when is_successful then checked_out_at end) as last_purchase_at
+
+    from orders_dated
+
     group by
-        orders.customer_id,
-        {{ history_as_of_date('orders.checked_out_at', 'analysis_dates.analysis_date') }}
+        customer_id,
+        case
+            when activity_as_of_date < first_as_of_date then first_as_of_date
+            else activity_as_of_date
+        end
+
+),
+
+events_dated as (
+
+    select
+        sessionized_events.customer_id,
+        sessionized_events.event_type,
+        {{ history_as_of_date('sessionized_events.event_at', 'analysis_dates.analysis_date') }}
+            as activity_as_of_date,
+        customers_first_dated.first_as_of_date
+
+    from sessionized_events
+
+    cross join analysis_dates
+
+    inner join customers_first_dated
+        on sessionized_events.customer_id = customers_first_dated.customer_id
+
+    where
+        sessionized_events.event_type in ('visit', 'add_to_cart')
+        and sessionized_events.event_at < cast(analysis_dates.analysis_date as {{ dbt.type_timestamp() }})
 
 ),
 
 event_periods as (
 
     select
-        sessionized_events.customer_id,
-        {{ history_as_of_date('sessionized_events.event_at', 'analysis_dates.analysis_date') }} as as_of_date,
+        customer_id,
+        case
+            when activity_as_of_date < first_as_of_date then first_as_of_date
+            else activity_as_of_date
+        end as as_of_date,
 
-        count(case when sessionized_events.event_type = 'visit' then 1 end) as visit_events,
-        count(case when sessionized_events.event_type = 'add_to_cart' then 1 end) as add_to_cart_events
+        count(case when event_type = 'visit' then 1 end) as visit_events,
+        count(case when event_type = 'add_to_cart' then 1 end) as add_to_cart_events
 
-    from sessionized_events
-
-    cross join analysis_dates
-
-    where
-        sessionized_events.event_type in ('visit', 'add_to_cart')
-        and sessionized_events.event_at < cast(analysis_dates.analysis_date as {{ dbt.type_timestamp() }})
+    from events_dated
 
     group by
-        sessionized_events.customer_id,
-        {{ history_as_of_date('sessionized_events.event_at', 'analysis_dates.analysis_date') }}
+        customer_id,
+        case
+            when activity_as_of_date < first_as_of_date then first_as_of_date
+            else activity_as_of_date
+        end
 
 ),
 
-session_periods as (
+sessions_dated as (
 
     -- a session counts from the as-of date after its start
     select
         sessions.customer_id,
-        {{ history_as_of_date('sessions.started_at', 'analysis_dates.analysis_date') }} as as_of_date,
-
-        count(*) as sessions
+        {{ history_as_of_date('sessions.started_at', 'analysis_dates.analysis_date') }} as activity_as_of_date,
+        customers_first_dated.first_as_of_date
 
     from sessions
 
     cross join analysis_dates
 
-    where sessions.started_at < cast(analysis_dates.analysis_date as {{ dbt.type_timestamp() }})
+    inner join customers_first_dated
+        on sessions.customer_id = customers_first_dated.customer_id
 
-    group by
-        sessions.customer_id,
-        {{ history_as_of_date('sessions.started_at', 'analysis_dates.analysis_date') }}
+    where sessions.started_at < cast(analysis_dates.analysis_date as {{ dbt.type_timestamp() }})
 
 ),
 
-period_rows as (
-
-    -- the customers' as-of dates and the activity per as-of date, in one long list
-    select
-        customer_id,
-        as_of_date,
-        1 as is_existing,
-        0 as successful_orders,
-        0 as spend_usd,
-        0 as items,
-        0 as visit_events,
-        0 as sessions,
-        0 as add_to_cart_events,
-        cast(null as {{ dbt.type_timestamp() }}) as last_purchase_at
-
-    from customer_dates
-
-    union all
+session_periods as (
 
     select
         customer_id,
-        as_of_date,
-        0 as is_existing,
-        successful_orders,
-        spend_usd,
-        items,
-        0 as visit_events,
-        0 as sessions,
-        0 as add_to_cart_events,
-        last_purchase_at
+        case
+            when activity_as_of_date < first_as_of_date then first_as_of_date
+            else activity_as_of_date
+        end as as_of_date,
 
-    from order_periods
+        count(*) as sessions
 
-    union all
+    from sessions_dated
 
-    select
+    group by
         customer_id,
-        as_of_date,
-        0 as is_existing,
-        0 as successful_orders,
-        0 as spend_usd,
-        0 as items,
-        visit_events,
-        0 as sessions,
-        add_to_cart_events,
-        cast(null as {{ dbt.type_timestamp() }}) as last_purchase_at
-
-    from event_periods
-
-    union all
-
-    select
-        customer_id,
-        as_of_date,
-        0 as is_existing,
-        0 as successful_orders,
-        0 as spend_usd,
-        0 as items,
-        0 as visit_events,
-        sessions,
-        0 as add_to_cart_events,
-        cast(null as {{ dbt.type_timestamp() }}) as last_purchase_at
-
-    from session_periods
+        case
+            when activity_as_of_date < first_as_of_date then first_as_of_date
+            else activity_as_of_date
+        end
 
 ),
 
 periods as (
 
+    -- every customer's as-of dates with the activity first counted at each (every activity's date is one
+    -- of the customer's as-of dates)
     select
-        customer_id,
-        as_of_date,
+        customer_dates.customer_id,
+        customer_dates.as_of_date,
 
-        max(is_existing) as is_existing,
-        sum(successful_orders) as successful_orders,
-        sum(spend_usd) as spend_usd,
-        sum(items) as items,
-        sum(visit_events) as visit_events,
-        sum(sessions) as sessions,
-        sum(add_to_cart_events) as add_to_cart_events,
+        coalesce(order_periods.successful_orders, 0) as successful_orders,
+        coalesce(order_periods.spend_usd, 0) as spend_usd,
+        coalesce(order_periods.items, 0) as items,
+        coalesce(event_periods.visit_events, 0) as visit_events,
+        coalesce(session_periods.sessions, 0) as sessions,
+        coalesce(event_periods.add_to_cart_events, 0) as add_to_cart_events,
 
-        max(last_purchase_at) as last_purchase_at
+        order_periods.last_purchase_at
 
-    from period_rows
+    from customer_dates
 
-    group by
-        customer_id,
-        as_of_date
+    left join order_periods
+        on
+            customer_dates.customer_id = order_periods.customer_id
+            and customer_dates.as_of_date = order_periods.as_of_date
+
+    left join event_periods
+        on
+            customer_dates.customer_id = event_periods.customer_id
+            and customer_dates.as_of_date = event_periods.as_of_date
+
+    left join session_periods
+        on
+            customer_dates.customer_id = session_periods.customer_id
+            and customer_dates.as_of_date = session_periods.as_of_date
 
 ),
 
@@ -283,7 +310,6 @@ running_totals as (
     select
         periods.customer_id,
         periods.as_of_date,
-        periods.is_existing,
 
         sum(periods.successful_orders) {{ running }} as frequency,
         sum(periods.spend_usd) {{ running }} as monetary_usd,
@@ -320,8 +346,6 @@ customer_totals as (
         running_totals.last_purchase_at
 
     from running_totals
-
-    where running_totals.is_existing = 1
 
 ),
 
