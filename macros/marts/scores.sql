@@ -18,3 +18,45 @@
     {%- set midrank = '(' ~ rank_expr ~ ' + (' ~ ties_expr ~ ' - 1) / 2.0)' -%}
     cast(ceil({{ levels }} * ({{ midrank }} - 0.5) / {{ scored_expr }}) as {{ dbt.type_int() }})
 {%- endmacro %}
+
+{#
+    The R, F and M scores of customer_rfm as two CTEs, rfm_ranked and rfm_scored,
+    over the CTE `buyers` (customer_id, recency_days, frequency, monetary_usd, one row
+    per customer who bought, or per customer and `partition_by` value): positions run
+    from the worst value (1) to the best (longest ago, fewest orders, least revenue),
+    rank() is the first position of a value's tie group, the count its size, and
+    midrank_score turns them into scores 1 to `levels` among the buyers of the same
+    partition. rfm_scored has customer_id, the partition column and r_score, f_score,
+    m_score. The caller writes the comma before the call.
+#}
+{% macro rfm_score_ctes(buyers, levels, partition_by=none) -%}
+    {%- set partition_list = (partition_by ~ ', ') if partition_by else '' -%}
+    {%- set over_partition = ('partition by ' ~ partition_by) if partition_by else '' %}
+rfm_ranked as (
+
+    select
+        {{ partition_list }}customer_id,
+        rank() over ({{ over_partition }} order by recency_days desc) as recency_rank,
+        count(*) over (partition by {{ partition_list }}recency_days) as recency_ties,
+        rank() over ({{ over_partition }} order by frequency asc) as frequency_rank,
+        count(*) over (partition by {{ partition_list }}frequency) as frequency_ties,
+        rank() over ({{ over_partition }} order by monetary_usd asc) as monetary_rank,
+        count(*) over (partition by {{ partition_list }}monetary_usd) as monetary_ties,
+        count(*) over ({{ over_partition }}) as scored_customers
+
+    from {{ buyers }}
+
+),
+
+rfm_scored as (
+
+    select
+        {{ partition_list }}customer_id,
+        {{ midrank_score('recency_rank', 'recency_ties', 'scored_customers', levels) }} as r_score,
+        {{ midrank_score('frequency_rank', 'frequency_ties', 'scored_customers', levels) }} as f_score,
+        {{ midrank_score('monetary_rank', 'monetary_ties', 'scored_customers', levels) }} as m_score
+
+    from rfm_ranked
+
+)
+{%- endmacro %}

@@ -17,7 +17,7 @@ import pytest
 MART_SCHEMA = "marts"
 #: Python marts: dbt enforces contracts on SQL models only (a Python model with an
 #: enforced contract fails to parse), so their declared types are checked on the build.
-PYTHON_MARTS = {"customer_segments", "customer_lifetime_value"}
+PYTHON_MARTS = {"customer_segments", "customer_lifetime_value", "customer_segment_history"}
 #: Words that make a column name a money column, unless EXCLUDED says otherwise.
 MONEY_WORDS = re.compile(r"revenue|amount|total|price|value|monetary|spend")
 #: Not amounts although their names hold a money word: flags, currency codes,

@@ -181,3 +181,24 @@ def test_the_lifetime_value_calibration_is_computed_and_printed(marts_build: Mar
     for bucket, customers, bucket_predicted, bucket_actual, ratio, alive, *_ in rows:
         ratio_text = "" if ratio is None else f"{ratio:.3f}"
         print(f"{bucket:>6}  {customers:9}  {bucket_predicted:9.1f}  {bucket_actual:6}  {ratio_text:>5}  {alive:.3f}")
+
+
+def test_the_segment_history_builds_without_web_events(marts_build: MartsBuild) -> None:
+    """customer_segment_history on this source: every month end of the invoices, no visits, both transitions."""
+    run = marts_build.run
+    customers = {line.customer_id for line in marts_build.accepted}
+    at_analysis_date = run.query(
+        "select count(*), sum(visits + sessions + add_to_cart_events) from marts.customer_segment_history "
+        "where is_analysis_date"
+    )
+    assert at_analysis_date == [(len(customers), 0)]
+    month_ends = [row[0] for row in run.query(
+        "select distinct month_end from marts.customer_segment_history where not is_analysis_date order by 1"
+    )]
+    # invoices from 2010-12-01 to 2011-12-09: December 2010 to November 2011, then the analysis date
+    assert (month_ends[0], month_ends[-1], len(month_ends)) == (dt.date(2010, 12, 31), dt.date(2011, 11, 30), 12)
+    moved = dict(run.query("select segmentation, sum(customers) from marts.segment_transitions group by 1"))
+    (later_rows,) = run.query(
+        "select count(*) from marts.customer_segment_history where month_end > date '2010-12-31'"
+    )[0]
+    assert moved == {"kmeans": later_rows, "rfm": later_rows}

@@ -101,38 +101,9 @@ buyers as (
 
 ),
 
-ranked as (
-
-    -- positions run from the worst value (1) to the best: longest ago, fewest orders, least
-    -- revenue; rank() is the first position of a value's tie group, the count its size
-    select
-        customer_id,
-        rank() over (order by recency_days desc) as recency_rank,
-        count(*) over (partition by recency_days) as recency_ties,
-        rank() over (order by frequency asc) as frequency_rank,
-        count(*) over (partition by frequency) as frequency_ties,
-        rank() over (order by monetary_usd asc) as monetary_rank,
-        count(*) over (partition by monetary_usd) as monetary_ties,
-        count(*) over () as scored_customers
-
-    from buyers
-
-),
-
-scored as (
-
-    -- score = ceil(levels * (midrank - 0.5) / scored customers), midrank = rank + (ties - 1) / 2,
-    -- the middle position of the tie group: equal values get equal scores, the score of the
-    -- group's middle, so a tie of every buyer scores the middle level (3), not the lowest
-    select
-        customer_id,
-        {{ midrank_score('recency_rank', 'recency_ties', 'scored_customers', score_levels) }} as r_score,
-        {{ midrank_score('frequency_rank', 'frequency_ties', 'scored_customers', score_levels) }} as f_score,
-        {{ midrank_score('monetary_rank', 'monetary_ties', 'scored_customers', score_levels) }} as m_score
-
-    from ranked
-
-),
+-- the scores 1 to score_levels among the buyers: rfm_ranked and rfm_scored; tied values share the
+-- score of their group's middle position, so a tie of every buyer scores the middle level (3)
+{{ rfm_score_ctes('buyers', score_levels) }},
 
 joined as (
 
@@ -148,9 +119,9 @@ joined as (
         coalesce(buyers.monetary_usd_uncapped, 0) as monetary_usd_uncapped,
         coalesce(cancellation_summary.cancelled_orders, 0) as cancelled_orders,
         coalesce(cancellation_summary.cancelled_value_usd, 0) as cancelled_value_usd,
-        scored.r_score,
-        scored.f_score,
-        scored.m_score,
+        rfm_scored.r_score,
+        rfm_scored.f_score,
+        rfm_scored.m_score,
 
         buyers.customer_id is not null as has_purchased,
 
@@ -165,16 +136,16 @@ joined as (
     left join buyers
         on customers.customer_id = buyers.customer_id
 
-    left join scored
-        on customers.customer_id = scored.customer_id
+    left join rfm_scored
+        on customers.customer_id = rfm_scored.customer_id
 
     left join cancellation_summary
         on customers.customer_id = cancellation_summary.customer_id
 
     left join rfm_segments
         on
-            scored.r_score = rfm_segments.r_score
-            and scored.f_score = rfm_segments.f_score
+            rfm_scored.r_score = rfm_segments.r_score
+            and rfm_scored.f_score = rfm_segments.f_score
 
 ),
 

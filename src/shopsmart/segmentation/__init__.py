@@ -2,13 +2,16 @@
 
 ``select_model`` fits every candidate k on a sample and returns the diagnostics
 (``segment_model_fits``); ``assign_segments`` puts every customer in a segment
-of the chosen model (``customer_segments``); ``segment_customers`` does both. The dbt
+of the chosen model (``customer_segments``); ``segment_customers`` does both;
+``assign_history`` puts the customers of past month ends in today's segments
+(``customer_segment_history``), from ``segment_centroids``. The dbt
 Python models in models/marts/segments/ only fetch their inputs and call these.
 """
 
-from .arrow import arrow_to_pandas
+from .arrow import arrow_to_pandas, pandas_to_arrow
 from .config import SegmentationConfig, SegmentationConfigError
 from .features import FeatureScaler, MissingFeatureError
+from .history import assign_history, nearest_centroid, segment_centroids
 from .segments import assign_segments, segment_customers
 from .selection import choose_k, select_model
 
@@ -18,8 +21,12 @@ __all__ = [
     "SegmentationConfig",
     "SegmentationConfigError",
     "arrow_to_pandas",
+    "assign_history",
     "assign_segments",
     "choose_k",
+    "nearest_centroid",
+    "pandas_to_arrow",
+    "segment_centroids",
     "segment_customers",
     "select_model",
 ]

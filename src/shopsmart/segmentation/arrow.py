@@ -20,3 +20,18 @@ def arrow_to_pandas(data: pa.Table | pa.RecordBatchReader) -> pd.DataFrame:
         if pa.types.is_decimal(field.type):
             table = table.set_column(index, field.name, pc.cast(table.column(index), pa.float64()))
     return table.to_pandas()
+
+
+#: decimal(18,2), the type of every money column of the marts.
+MONEY = pa.decimal128(18, 2)
+
+
+def pandas_to_arrow(frame: pd.DataFrame) -> pa.Table:
+    """``frame`` as the Arrow table a dbt Python mart returns: its ``_usd`` columns rounded to the cent,
+    as decimal(18,2) like the money of every mart."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    for index, field in enumerate(table.schema):
+        if field.name.endswith("_usd"):
+            rounded = pc.round(table.column(index), ndigits=2)
+            table = table.set_column(index, field.name, pc.cast(rounded, MONEY))
+    return table
