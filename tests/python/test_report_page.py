@@ -41,6 +41,7 @@ APPENDIX_CHART_IDS = ["segment_selection", "segment_projection", "segment_rfm_3d
 CHART_IDS = [
     "segment_shares",
     "segment_profiles",
+    "segment_transitions",
     "rfm_distribution",
     "location",
     "visit_patterns",
@@ -303,6 +304,52 @@ def test_retention_months_not_over_by_the_analysis_date_are_marked_too_recent(
         checked += 1
     assert checked > 0
     expect(page.locator('figure[data-chart="cohort_retention"] figcaption')).to_contain_text("too recent")
+    assert problems == []
+    page.close()
+
+
+def test_the_transition_table_shows_where_each_segments_customers_were_a_month_later(
+    sample_build: DbtRun, browser: Browser, report: Path
+) -> None:
+    """Recounted from customer_segment_history: each customer at each as-of date and the next one."""
+    moves = sample_build.query(
+        """
+        with
+        dates as (
+            select month_end, lead(month_end) over (order by month_end) as next_month_end
+            from (select distinct month_end from marts.customer_segment_history)
+        ),
+        pairs as (
+            select before.segment_id as from_id, before.segment_name as from_name,
+                   after.segment_id as to_id, after.segment_name as to_name
+            from marts.customer_segment_history as before
+            inner join dates on before.month_end = dates.month_end
+            inner join marts.customer_segment_history as after
+                on before.customer_id = after.customer_id and after.month_end = dates.next_month_end
+        )
+        select
+            from_id || '. ' || from_name,
+            to_id || '. ' || to_name,
+            count(*) * 1.0 / sum(count(*)) over (partition by from_id)
+        from pairs
+        group by from_id, from_name, to_id, to_name
+        """
+    )
+    assert len({source for source, _target, _share in moves}) > 1
+    assert any(source != target for source, target, _share in moves), "nobody moved"
+
+    page, problems, _requests = open_page(browser, report)
+    table = page.locator('table[data-table="segment_transitions"]')
+    expect(table).to_have_count(1)
+    shown = {
+        (cell.evaluate("td => td.parentElement.dataset.from"), cell.get_attribute("data-to")):
+            float(cell.get_attribute("data-share"))
+        for cell in table.locator("td[data-share]").all()
+    }
+    expected = {(source, target): float(share) for source, target, share in moves}
+    assert {move for move, share in shown.items() if share > 0} == set(expected)
+    for move, share in expected.items():
+        assert shown[move] == pytest.approx(share), move
     assert problems == []
     page.close()
 

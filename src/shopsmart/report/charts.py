@@ -328,6 +328,45 @@ def cohort_retention_chart(data: ReportData) -> Figure:
     return figure
 
 
+def transition_shares(data: ReportData) -> pd.DataFrame:
+    """Share of each segment's customers (rows, by segment id) in each segment a month later (columns)."""
+    labels = {str(row.segment_name): segment_label(row.segment_id, row.segment_name)
+              for row in data.profiles.itertuples()}
+    order = list(labels.values())
+    moves = data.transitions.assign(
+        from_label=data.transitions["from_segment"].map(labels),
+        to_label=data.transitions["to_segment"].map(labels),
+    )
+    counts = moves.pivot_table(index="from_label", columns="to_label", values="customers", aggfunc="sum",
+                               fill_value=0)
+    counts = counts.reindex(index=order, columns=order, fill_value=0).astype(float)
+    return counts.div(counts.sum(axis=1).replace(0, np.nan), axis=0)
+
+
+def segment_transitions_chart(data: ReportData) -> Figure:
+    """Where each segment's customers were one month end later, over the whole history (darker = more)."""
+    shares = transition_shares(data)
+    values = shares.to_numpy(dtype=float)
+    figure, axes = plt.subplots(figsize=(0.9 * len(shares) + 4.5, 0.6 * len(shares) + 2.4))
+    image = axes.imshow(values, cmap=HEATMAP_COLOURS, vmin=0, vmax=1, aspect="auto")
+    for row, column in zip(*np.nonzero(~np.isnan(values))):
+        value = values[row, column]
+        axes.text(column, row, f"{value:.0%}", ha="center", va="center", fontsize="small",
+                  color="white" if value > 0.55 else "black")
+    axes.set_xticks(np.arange(len(shares.columns)), shares.columns, rotation=30, ha="right")
+    axes.set_yticks(np.arange(len(shares)), shares.index)
+    period = ""
+    if not data.transitions.empty:
+        first, last = data.transitions.iloc[0][["first_month_end", "last_month_end"]]
+        period = (f"\n{int(data.transitions['months'].iloc[0])} monthly moves, to the month ends "
+                  f"{first:%Y-%m-%d} to {last:%Y-%m-%d}")
+    axes.set(title=f"Where each segment's customers were a month later{period}",
+             xlabel="segment a month later", ylabel="segment at a month end")
+    figure.colorbar(image, ax=axes, label="share of the segment's customers", format=PercentFormatter(1.0))
+    figure.tight_layout()
+    return figure
+
+
 def save_chart(figure: Figure, path: Path) -> None:
     figure.savefig(path, dpi=110, metadata=PNG_METADATA)
     plt.close(figure)

@@ -41,6 +41,7 @@ MARTS = (
     "funnel_daily",
     "cohort_retention",
     "customer_lifetime_value",
+    "segment_transitions",
 )
 
 CENT = Decimal("0.01")
@@ -96,6 +97,7 @@ class ReportData:
     visits: pd.DataFrame
     funnel: pd.DataFrame
     cohorts: pd.DataFrame
+    transitions: pd.DataFrame
     #: Months over which customer_lifetime_value (and so segment_profiles.lifetime_value_usd) is summed.
     lifetime_value_months: int | None
 
@@ -126,6 +128,7 @@ def read_report_data(database: Path, schema: str = "marts") -> ReportData:
             visits=read_visits(connection, marts),
             funnel=read_funnel(connection, marts),
             cohorts=read_cohorts(connection, marts),
+            transitions=read_transitions(connection, marts),
             lifetime_value_months=read_lifetime_value_months(connection, marts),
         )
 
@@ -144,6 +147,39 @@ def require_marts(connection: duckdb.DuckDBPyConnection, database: Path, schema:
             f"{database}: table(s) {', '.join(f'{schema}.{name}' for name in missing)} not found; "
             "run `dbt build` first"
         )
+
+
+def read_transitions(connection: duckdb.DuckDBPyConnection, marts: str) -> pd.DataFrame:
+    """K-Means segment moves summed over every pair of consecutive month ends: from_segment, to_segment,
+    customers, the months counted, and the first and last month end moved to."""
+    return connection.sql(
+        f"""
+        with
+        moves as (
+            select month_end, from_segment, to_segment, customers
+            from {marts}.segment_transitions
+            where segmentation = 'kmeans' and share_of_from_segment is not null
+        ),
+        period as (
+            select
+                count(distinct month_end) as months,
+                min(month_end) as first_month_end,
+                max(month_end) as last_month_end
+            from moves
+        )
+        select
+            moves.from_segment,
+            moves.to_segment,
+            sum(moves.customers) as customers,
+            period.months,
+            period.first_month_end,
+            period.last_month_end
+        from moves
+        cross join period
+        group by all
+        order by moves.from_segment, moves.to_segment
+        """
+    ).df()
 
 
 def read_lifetime_value_months(connection: duckdb.DuckDBPyConnection, marts: str) -> int | None:

@@ -32,7 +32,9 @@ from .charts import (
     save_chart,
     segment_colour,
     segment_shares_chart,
+    segment_transitions_chart,
     selection_chart,
+    transition_shares,
     visit_patterns_chart,
 )
 from .data import AsOf, Overview, ReportData, cohort_grid
@@ -56,6 +58,23 @@ class Chart:
         return f"{self.chart_id}.png"
 
 
+def transitions_table(data: ReportData) -> str:
+    """The transition shares: a row per segment at a month end, a column per segment a month later."""
+    shares = transition_shares(data)
+    head = "".join(f"<th>{html.escape(str(label))}</th>" for label in shares.columns)
+    rows = "".join(
+        f'<tr data-from="{html.escape(str(source))}"><th>{html.escape(str(source))}</th>'
+        + "".join("<td></td>" if pd.isna(share) else
+                  f'<td data-to="{html.escape(str(target))}" data-share="{float(share)!r}">{float(share):.0%}</td>'
+                  for target, share in row.items())
+        + "</tr>"
+        for source, row in shares.iterrows()
+    )
+    return (f'<details><summary>The figures as a table</summary><div class="table-scroll">'
+            f'<table data-table="segment_transitions"><thead><tr><th>segment at a month end / a month later</th>'
+            f"{head}</tr></thead><tbody>{rows}</tbody></table></div></details>")
+
+
 #: The charts of the segment section, after the segments themselves.
 SEGMENT_CHARTS = (
     Chart("segment_shares", "Who brings the revenue, now and next",
@@ -66,6 +85,12 @@ SEGMENT_CHARTS = (
           "The average customer of each segment. Darker means more than the other segments have, column by "
           "column; for days since the last order, darker means longer ago. The value is printed in each cell.",
           profile_chart),
+    Chart("segment_transitions", "How customers move between segments",
+          "Each row is a segment at a month end; each cell, the share of its customers in each segment at the "
+          "next month end (the last move ends on the analysis date), summed over the whole history. Past "
+          "segments are today's segments applied to the customers' figures as of each month end. The "
+          "diagonal is the customers who stayed; darker = more.", segment_transitions_chart,
+          table=transitions_table),
 )
 
 def retention_cell(offset: int, rate: float, too_recent: bool) -> str:
