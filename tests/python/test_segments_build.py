@@ -28,7 +28,9 @@ ACTIONS_SEED = PROJECT_DIR / "seeds" / "reference" / "segment_actions.csv"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # segment_audiences too: its relationships test to segment_profiles runs whenever segment_profiles is
 # built (dbt selects a test when one of its parents is selected), and it must then hold the new segments
-SEGMENT_MODELS = "segment_model_fits segment_model_diagnostics customer_segments segment_profiles segment_audiences"
+# the K-Means models and every model built from them (the history reads today's segments)
+SEGMENT_MODELS = ("segment_model_fits segment_model_diagnostics customer_segments segment_profiles segment_audiences "
+                  "customer_segment_history segment_transitions")
 # the archetype a segment of each generator persona should get
 PERSONA_ARCHETYPES = {
     "loyal_high_spender": "High-value loyal",
@@ -201,7 +203,8 @@ def test_report_writes_the_pictures(sample_build: DbtRun, tmp_path: Path) -> Non
     )
     assert completed.returncode == 0, completed.stderr
     # in the order of the page: the segments, the shop's charts, then the technical appendix
-    pictures = ["segment_shares.png", "segment_profiles.png", "rfm_distribution.png", "location.png",
+    pictures = ["segment_shares.png", "segment_profiles.png", "segment_transitions.png", "rfm_distribution.png",
+                "location.png",
                 "visit_patterns.png", "funnel.png", "cohort_retention.png",
                 "segment_selection.png", "segment_projection.png", "segment_rfm_3d.png"]
     for name in pictures:
