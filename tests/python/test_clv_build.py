@@ -85,5 +85,19 @@ def test_a_second_run_gives_the_same_values(value_build: DbtRun, tmp_path: Path)
     shutil.copy(value_build.database, tmp_path / "again" / "warehouse.duckdb")
     run = dbt("run", tmp_path / "again", None, "--select", "clv_model_parameters customer_lifetime_value")
     assert run.returncode == 0, run.output[-5000:]
-    for relation in ("diagnostics.clv_model_parameters", "marts.customer_lifetime_value"):
-        assert run.fingerprint(relation) == value_build.fingerprint(relation), relation
+    # The MAP optimiser's floating point is not bit-for-bit repeatable between a full build
+    # and a run of the model alone (parameters differ in the 9th digit), so the values are
+    # compared to 1e-6 relative and the money to the cent; statuses and customers exactly.
+    parameters = "select model_name, parameter, fit_status, value from diagnostics.clv_model_parameters order by 1, 2"
+    again, first = run.query(parameters), value_build.query(parameters)
+    assert [row[:3] for row in again] == [row[:3] for row in first]
+    assert [row[3] for row in again] == pytest.approx([row[3] for row in first], rel=1e-6, nan_ok=True)
+    values = ("select customer_id, prediction_status, probability_active, expected_purchases_365d, "
+              "cast(lifetime_value_usd as double) from marts.customer_lifetime_value order by customer_id")
+    again, first = run.query(values), value_build.query(values)
+    assert [row[:2] for row in again] == [row[:2] for row in first]
+    def numbers(rows: list[tuple], column: int) -> list[float]:
+        return [float("nan") if row[column] is None else row[column] for row in rows]
+
+    for column, tolerance in ((2, {"rel": 1e-6}), (3, {"rel": 1e-6}), (4, {"abs": 0.011})):
+        assert numbers(again, column) == pytest.approx(numbers(first, column), nan_ok=True, **tolerance), column
