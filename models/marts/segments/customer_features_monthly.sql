@@ -141,8 +141,11 @@ orders_dated as (
         orders.units,
         orders.is_successful,
         orders.checked_out_at,
-        {{ history_as_of_date('orders.checked_out_at', 'analysis_dates.analysis_date') }} as activity_as_of_date,
-        customers_first_dated.first_as_of_date
+        -- activity before the customer's first as-of date counts at that date
+        greatest(
+            {{ history_as_of_date('orders.checked_out_at', 'analysis_dates.analysis_date') }},
+            customers_first_dated.first_as_of_date
+        ) as as_of_date
 
     from orders
 
@@ -160,10 +163,7 @@ order_periods as (
     -- summed per customer and as-of date
     select
         customer_id,
-        case
-            when activity_as_of_date < first_as_of_date then first_as_of_date
-            else activity_as_of_date
-        end as as_of_date,
+        as_of_date,
 
         count(case when is_successful then 1 end) as successful_orders,
         sum(case when is_successful then total_amount_usd else 0 end) as spend_usd,
@@ -175,10 +175,7 @@ order_periods as (
 
     group by
         customer_id,
-        case
-            when activity_as_of_date < first_as_of_date then first_as_of_date
-            else activity_as_of_date
-        end
+        as_of_date
 
 ),
 
@@ -187,9 +184,11 @@ events_dated as (
     select
         sessionized_events.customer_id,
         sessionized_events.event_type,
-        {{ history_as_of_date('sessionized_events.event_at', 'analysis_dates.analysis_date') }}
-            as activity_as_of_date,
-        customers_first_dated.first_as_of_date
+        -- activity before the customer's first as-of date counts at that date
+        greatest(
+            {{ history_as_of_date('sessionized_events.event_at', 'analysis_dates.analysis_date') }},
+            customers_first_dated.first_as_of_date
+        ) as as_of_date
 
     from sessionized_events
 
@@ -208,10 +207,7 @@ event_periods as (
 
     select
         customer_id,
-        case
-            when activity_as_of_date < first_as_of_date then first_as_of_date
-            else activity_as_of_date
-        end as as_of_date,
+        as_of_date,
 
         count(case when event_type = 'visit' then 1 end) as visit_events,
         count(case when event_type = 'add_to_cart' then 1 end) as add_to_cart_events
@@ -220,10 +216,7 @@ event_periods as (
 
     group by
         customer_id,
-        case
-            when activity_as_of_date < first_as_of_date then first_as_of_date
-            else activity_as_of_date
-        end
+        as_of_date
 
 ),
 
@@ -232,8 +225,11 @@ sessions_dated as (
     -- a session counts from the as-of date after its start
     select
         sessions.customer_id,
-        {{ history_as_of_date('sessions.started_at', 'analysis_dates.analysis_date') }} as activity_as_of_date,
-        customers_first_dated.first_as_of_date
+        -- activity before the customer's first as-of date counts at that date
+        greatest(
+            {{ history_as_of_date('sessions.started_at', 'analysis_dates.analysis_date') }},
+            customers_first_dated.first_as_of_date
+        ) as as_of_date
 
     from sessions
 
@@ -250,10 +246,7 @@ session_periods as (
 
     select
         customer_id,
-        case
-            when activity_as_of_date < first_as_of_date then first_as_of_date
-            else activity_as_of_date
-        end as as_of_date,
+        as_of_date,
 
         count(*) as sessions
 
@@ -261,10 +254,7 @@ session_periods as (
 
     group by
         customer_id,
-        case
-            when activity_as_of_date < first_as_of_date then first_as_of_date
-            else activity_as_of_date
-        end
+        as_of_date
 
 ),
 
