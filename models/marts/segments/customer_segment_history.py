@@ -1,16 +1,15 @@
 """customer_segment_history: every customer as of every month end, in today's segments.
 
-The logic lives in shopsmart.segmentation (assign_history); this model fetches its
-inputs as Arrow, reads the settings from its yml config and returns one row per
-customer and month end, as Arrow with money as decimal(18,2).
+The logic lives in shopsmart.segmentation (assign_history); this model reads the
+settings from its yml config and today's customer_features, and returns the DuckDB
+relation that scales and assigns the rows of customer_features_monthly, so that
+the history (customers x months) is computed by DuckDB, not in pandas.
 """
 
-from shopsmart.segmentation import SegmentationConfig, arrow_to_pandas, assign_history, pandas_to_arrow
+from shopsmart.segmentation import SegmentationConfig, arrow_to_pandas, assign_history
 
 
 def model(dbt, session):
     config = SegmentationConfig.from_mapping(dbt.config.get("segmentation"))
-    history = arrow_to_pandas(dbt.ref("customer_features_monthly").arrow())
     features = arrow_to_pandas(dbt.ref("customer_features").arrow())
-    segments = arrow_to_pandas(dbt.ref("customer_segments").arrow())
-    return pandas_to_arrow(assign_history(history, features, segments, config))
+    return assign_history(dbt.ref("customer_features_monthly"), features, dbt.ref("customer_segments"), config)

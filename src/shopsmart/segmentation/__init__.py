@@ -4,14 +4,15 @@
 (``segment_model_fits``); ``assign_segments`` puts every customer in a segment
 of the chosen model (``customer_segments``); ``segment_customers`` does both;
 ``assign_history`` puts the customers of past month ends in today's segments
-(``customer_segment_history``), from ``segment_centroids``. The dbt
+(``customer_segment_history``), from ``segment_centroids``: it takes and returns
+DuckDB relations, since that history grows with customers x months. The dbt
 Python models in models/marts/segments/ only fetch their inputs and call these.
 """
 
 from .arrow import arrow_to_pandas, pandas_to_arrow
 from .config import SegmentationConfig, SegmentationConfigError
 from .features import FeatureScaler, MissingFeatureError
-from .history import assign_history, nearest_centroid, segment_centroids
+from .history import assign_history, history_sql, segment_centroids
 from .segments import assign_segments, segment_customers
 from .selection import choose_k, select_model
 
@@ -24,7 +25,7 @@ __all__ = [
     "assign_history",
     "assign_segments",
     "choose_k",
-    "nearest_centroid",
+    "history_sql",
     "pandas_to_arrow",
     "segment_centroids",
     "segment_customers",

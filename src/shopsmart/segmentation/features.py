@@ -66,6 +66,23 @@ class FeatureScaler:
         shaped = _shape(raw_features(frame, self.features), self.fill_values, self.logged)
         return ((shaped - self.means) / self.scales).astype(np.float32)
 
+    def sql_expressions(self) -> list[str]:
+        """SQL computing :meth:`transform`'s columns, one expression per feature, for DuckDB and Spark.
+
+        Each expression reads the feature's column and gives the same float32 value as
+        ``transform``: the fill value for a null, ``sign(x) * ln(1 + |x|)`` for a logged
+        feature, then minus the mean, divided by the scale. The fitted figures are
+        written as text cast to double, so they reach SQL exactly.
+        """
+        expressions = []
+        for index, name in enumerate(self.features):
+            value = f"coalesce(cast({name} as double), {sql_double(self.fill_values[index])})"
+            if self.logged[index]:
+                value = f"sign({value}) * ln(1 + abs({value}))"
+            mean, scale = sql_double(self.means[index]), sql_double(self.scales[index])
+            expressions.append(f"cast(({value} - {mean}) / {scale} as float)")
+        return expressions
+
 
 def by_customer(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame ordered by customer_id, so that samples and fits do not depend on input order."""
@@ -86,6 +103,11 @@ def raw_features(frame: pd.DataFrame, features: tuple[str, ...]) -> np.ndarray:
     return np.column_stack(
         [pd.to_numeric(frame[name]).astype("float64").to_numpy(na_value=np.nan) for name in features]
     )
+
+
+def sql_double(value: float) -> str:
+    """``value`` as an SQL double (text cast to double) that parses back to the same float."""
+    return f"cast('{float(value)!r}' as double)"
 
 
 def _shape(raw: np.ndarray, fill_values: np.ndarray, logged: np.ndarray) -> np.ndarray:

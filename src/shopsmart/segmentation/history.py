@@ -12,26 +12,24 @@ the history, and a customer moves when their behaviour moves.
 On the analysis-date rows the label of ``customer_segments`` (K-Means) wins; the
 nearest centroid is kept beside it (``nearest_segment_id``), so the agreement of
 the two can be measured.
+
+The scaler and the centroids come from today's customers (one row each, in pandas);
+the history's rows, customers x month ends, are scaled and assigned in DuckDB by SQL
+generated from them (``history_sql``), so its size never goes through Python.
 """
 
 from __future__ import annotations
 
+import duckdb
 import numpy as np
 import pandas as pd
 
+from .arrow import arrow_to_pandas
 from .config import SegmentationConfig
-from .features import FeatureScaler, MissingFeatureError, by_customer
+from .features import FeatureScaler, MissingFeatureError, by_customer, sql_double
 
-#: Columns of the history that identify a row and hold its segments, in output order.
-HISTORY_ID_COLUMNS: tuple[str, ...] = (
-    "customer_id",
-    "month_end",
-    "is_analysis_date",
-    "segment_id",
-    "segment_name",
-    "nearest_segment_id",
-    "rfm_segment",
-)
+#: Columns of customer_features_monthly that the history needs beside the features.
+HISTORY_INPUT_COLUMNS: tuple[str, ...] = ("customer_id", "month_end", "is_analysis_date", "rfm_segment")
 
 #: Whole-number features (nullable) of the history, written as integers.
 INTEGER_COLUMNS: frozenset[str] = frozenset(
@@ -63,60 +61,139 @@ def segment_centroids(
 
 
 def assign_history(
-    history: pd.DataFrame,
+    history: duckdb.DuckDBPyRelation,
     features: pd.DataFrame,
-    segments: pd.DataFrame,
+    segments: duckdb.DuckDBPyRelation,
     config: SegmentationConfig,
-) -> pd.DataFrame:
+) -> duckdb.DuckDBPyRelation:
     """``customer_segment_history``: each row of ``history`` in its nearest segment of today.
 
-    ``history`` has customer_id, month_end, is_analysis_date, rfm_segment and the
-    configured features; ``features`` is today's customer_features, ``segments``
-    today's customer_segments. Rows come back ordered by customer_id and month_end.
+    ``history`` (customer_features_monthly) has customer_id, month_end,
+    is_analysis_date, rfm_segment and the configured features; ``features`` is today's
+    customer_features, ``segments`` today's customer_segments. The scaler and the
+    centroids are fitted in pandas on today's customers; the rows of ``history``, which
+    grow with customers x months, are scaled and assigned by DuckDB (SQL from
+    :func:`history_sql`), so they never pass through Python. Rows come back ordered
+    by customer_id and month_end.
     """
-    _require(history, ("customer_id", "month_end", "is_analysis_date", "rfm_segment"), "segment history")
-    features = by_customer(features)
-    scaler = FeatureScaler.fit(features, config)
-    centroids = _centroids(scaler, features, segments)
-    history = history.sort_values(["customer_id", "month_end"], kind="stable").reset_index(drop=True)
-    nearest = centroids["segment_id"].to_numpy()[
-        nearest_centroid(scaler.transform(history), centroids[list(config.features)].to_numpy())
-    ]
-    current = _segment_ids_by_customer(segments)
-    is_analysis_date = history["is_analysis_date"].astype(bool).to_numpy()
-    labelled = history["customer_id"].astype(str).map(current).to_numpy()
-    segment_ids = np.where(is_analysis_date & ~pd.isna(labelled), labelled, nearest).astype(np.int64)
-    names = dict(zip(centroids["segment_id"], centroids["segment_name"], strict=True))
-    result = pd.DataFrame(
-        {
-            "customer_id": history["customer_id"].astype(str).to_numpy(),
-            "month_end": history["month_end"].to_numpy(),
-            "is_analysis_date": is_analysis_date,
-            "segment_id": segment_ids,
-            "segment_name": [names[segment_id] for segment_id in segment_ids],
-            "nearest_segment_id": nearest.astype(np.int64),
-            "rfm_segment": history["rfm_segment"].to_numpy(),
-        }
+    _require(history.columns, (*HISTORY_INPUT_COLUMNS, *config.features), "segment history")
+    _require(segments.columns, ("customer_id", "segment_id", "segment_name"), "customer segments")
+    labels = segments.select("customer_id, segment_id, segment_name")
+    centroids = segment_centroids(features, arrow_to_pandas(labels.arrow()), config)
+    scaler = FeatureScaler.fit(by_customer(features), config)
+    labelled = history.set_alias("history").join(
+        labels.select("customer_id as labelled_customer_id, segment_id as labelled_segment_id").set_alias("labels"),
+        "history.customer_id = labels.labelled_customer_id",
+        how="left",
     )
-    for name in config.features:
-        column = pd.to_numeric(history[name])
-        result[name] = column.round().astype("Int64") if name in INTEGER_COLUMNS else column.astype("float64")
-    return result
+    return labelled.query("history_rows", history_sql(scaler, centroids, "history_rows"))
 
 
-def nearest_centroid(matrix: np.ndarray, centroids: np.ndarray) -> np.ndarray:
-    """Index of the nearest centroid (Euclidean) of each row; a tie goes to the first centroid."""
+def history_sql(scaler: FeatureScaler, centroids: pd.DataFrame, table: str) -> str:
+    """The select of ``customer_segment_history`` over ``table``, in SQL that DuckDB and Spark both run.
+
+    ``table`` has the history's columns plus labelled_segment_id, the segment of
+    customer_segments (null for a customer it does not have). Each row is scaled as
+    :meth:`FeatureScaler.transform` does (:meth:`FeatureScaler.sql_expressions`) and
+    goes to the nearest centroid (squared Euclidean distance in double precision, a tie
+    to the first centroid, as ``argmin``); on the analysis date the label wins.
+    """
     if len(centroids) == 0:
         raise ValueError("customer_segments: no segment to assign the history to")
-    rows = np.asarray(matrix, dtype=np.float64)
-    distances = np.column_stack(
-        [((rows - centroid) ** 2).sum(axis=1) for centroid in np.asarray(centroids, dtype=np.float64)]
+    segment_ids = [int(segment_id) for segment_id in centroids["segment_id"]]
+    centre_rows = centroids[list(scaler.features)].to_numpy(dtype=np.float64)
+    scaled = ",\n        ".join(
+        f"cast({expression} as double) as scaled_{index}"
+        for index, expression in enumerate(scaler.sql_expressions())
     )
-    return distances.argmin(axis=1)
+    distances = ",\n        ".join(
+        " + ".join(
+            f"(scaled_{index} - {sql_double(centre)}) * (scaled_{index} - {sql_double(centre)})"
+            for index, centre in enumerate(centre_row)
+        )
+        + f" as distance_{position}"
+        for position, centre_row in enumerate(centre_rows)
+    )
+    # least() of one argument is not valid everywhere: a single segment is its own minimum
+    columns = [f"distance_{position}" for position in range(len(segment_ids))]
+    minimum = f"least({', '.join(columns)})" if len(columns) > 1 else columns[0]
+    nearest = " ".join(
+        f"when {column} = shortest_distance then {segment_id}"
+        for column, segment_id in zip(columns, segment_ids, strict=True)
+    )
+    names = " ".join(
+        f"when {segment_id} then {_sql_text(name)}"
+        for segment_id, name in zip(segment_ids, centroids["segment_name"], strict=True)
+    )
+    feature_columns = ",\n    ".join(f"{_output_cast(name)} as {name}" for name in scaler.features)
+    return f"""
+with scaled as (
+    select
+        *,
+        {scaled}
+    from {table}
+),
+
+distances as (
+    select
+        *,
+        {distances}
+    from scaled
+),
+
+shortest as (
+    select
+        *,
+        {minimum} as shortest_distance
+    from distances
+),
+
+nearest as (
+    select
+        *,
+        case {nearest} end as nearest_segment_id
+    from shortest
+),
+
+labelled as (
+    select
+        *,
+        case
+            when is_analysis_date and labelled_segment_id is not null then labelled_segment_id
+            else nearest_segment_id
+        end as segment_id
+    from nearest
+)
+
+select
+    cast(customer_id as string) as customer_id,
+    month_end,
+    is_analysis_date,
+    cast(segment_id as bigint) as segment_id,
+    case segment_id {names} end as segment_name,
+    cast(nearest_segment_id as bigint) as nearest_segment_id,
+    rfm_segment,
+    {feature_columns}
+from labelled
+order by customer_id, month_end
+"""
+
+
+def _output_cast(name: str) -> str:
+    """The history's type of a feature: whole numbers as bigint, money as decimal(18,2), others double."""
+    if name in INTEGER_COLUMNS:
+        return f"cast(round({name}) as bigint)"
+    if name.endswith("_usd"):
+        return f"cast({name} as decimal(18, 2))"
+    return f"cast({name} as double)"
+
+
+def _sql_text(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _centroids(scaler: FeatureScaler, features: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
-    _require(segments, ("customer_id", "segment_id", "segment_name"), "customer segments")
+    _require(segments.columns, ("customer_id", "segment_id", "segment_name"), "customer segments")
     scaled = pd.DataFrame(scaler.transform(features).astype(np.float64), columns=list(scaler.features))
     scaled["customer_id"] = features["customer_id"].astype(str).to_numpy()
     labels = segments[["customer_id", "segment_id", "segment_name"]].assign(
@@ -135,11 +212,7 @@ def _centroids(scaler: FeatureScaler, features: pd.DataFrame, segments: pd.DataF
     return centroids.astype({"segment_id": np.int64})
 
 
-def _segment_ids_by_customer(segments: pd.DataFrame) -> dict[str, int]:
-    return dict(zip(segments["customer_id"].astype(str), segments["segment_id"].astype(np.int64), strict=True))
-
-
-def _require(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
-    missing = [name for name in columns if name not in frame.columns]
+def _require(available: list[str] | pd.Index, columns: tuple[str, ...], what: str) -> None:
+    missing = [name for name in columns if name not in available]
     if missing:
-        raise MissingFeatureError(f"{what}: column(s) {missing} not found; available: {sorted(frame.columns)}")
+        raise MissingFeatureError(f"{what}: column(s) {missing} not found; available: {sorted(available)}")
