@@ -6,8 +6,9 @@
     events_reprocess_from), from all the session's events; the other sessions are
     kept as they are.
 -#}
+{#- a table on Spark, whose Parquet tables cannot delete rows (README: Running on Spark) -#}
 {{ config(
-    materialized='incremental',
+    materialized='table' if target.type == 'spark' else 'incremental',
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{{ delete_events_to_reprocess(columns=['ended_at'], sessions=true) }}",

@@ -34,8 +34,9 @@ COUNT_NAME = re.compile(
 INTEGER_TYPES = {"integer", "bigint"}
 #: What the description of an uncapped figure says.
 UNCAPPED_WARNING = re.compile(r"not capped|before any price cap")
-#: The portable type names the contracts use.
-PORTABLE_TYPE = re.compile(r"^(varchar|integer|bigint|double|boolean|date|timestamp|decimal\(\d+,\d+\))$")
+#: The type names the contracts use, the same on DuckDB and Spark (string, not varchar:
+#: Spark needs a length for varchar).
+PORTABLE_TYPE = re.compile(r"^(string|integer|bigint|double|boolean|date|timestamp|decimal\(\d+,\d+\))$")
 
 
 def is_count(name: str) -> bool:

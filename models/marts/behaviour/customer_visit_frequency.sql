@@ -25,7 +25,7 @@ visit_events as (
         customer_id,
         cast({{ dbt.date_trunc('day', 'event_at') }} as date) as visit_date,
         {{ day_of_week_iso('event_at') }} as iso_day_of_week,
-        extract(hour from event_at) as hour_of_day,
+        cast(extract(hour from event_at) as bigint) as hour_of_day,
         event_at
 
     from sessionized_events

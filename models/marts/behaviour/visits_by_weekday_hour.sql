@@ -28,8 +28,8 @@ grid as (
 
     -- every hour of every day of the week, so that hours without visits show zeros
     select
-        week_days.generated_number as iso_day_of_week,
-        day_hours.generated_number - 1 as hour_of_day
+        cast(week_days.generated_number as bigint) as iso_day_of_week,
+        cast(day_hours.generated_number - 1 as bigint) as hour_of_day
 
     from week_days
 
@@ -41,7 +41,7 @@ visit_counts as (
 
     select
         {{ day_of_week_iso('event_at') }} as iso_day_of_week,
-        extract(hour from event_at) as hour_of_day,
+        cast(extract(hour from event_at) as bigint) as hour_of_day,
         count(*) as visits,
         count(distinct customer_id) as visitors
 
@@ -51,7 +51,7 @@ visit_counts as (
 
     group by
         {{ day_of_week_iso('event_at') }},
-        extract(hour from event_at)
+        cast(extract(hour from event_at) as bigint)
 
 ),
 
@@ -60,14 +60,14 @@ session_counts as (
     -- a session counts in the hour it started
     select
         {{ day_of_week_iso('started_at') }} as iso_day_of_week,
-        extract(hour from started_at) as hour_of_day,
+        cast(extract(hour from started_at) as bigint) as hour_of_day,
         count(*) as sessions
 
     from sessions
 
     group by
         {{ day_of_week_iso('started_at') }},
-        extract(hour from started_at)
+        cast(extract(hour from started_at) as bigint)
 
 ),
 

@@ -169,10 +169,10 @@ ranked_products as (
     select
         *,
         -- most revenue first; a tie goes to the lowest product id
-        row_number() over (
+        cast(row_number() over (
             partition by location_level, location_name
             order by revenue_usd desc, product_id asc
-        ) as revenue_rank
+        ) as bigint) as revenue_rank
 
     from product_revenue
 
@@ -208,10 +208,10 @@ ranked_categories as (
     select
         *,
         -- most revenue first; a tie goes to the category first in alphabetical order
-        row_number() over (
+        cast(row_number() over (
             partition by location_level, location_name
             order by revenue_usd desc, category asc
-        ) as revenue_rank
+        ) as bigint) as revenue_rank
 
     from category_revenue
 

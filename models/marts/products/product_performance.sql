@@ -180,9 +180,9 @@ final as (
         {{ round_money('revenue_usd_uncapped') }} as revenue_usd_uncapped,
         -- highest revenue first; equal revenue goes to the lower product_id, the shorter
         -- id first so that numeric ids (ShopSmart) keep their numeric order
-        row_number() over (
+        cast(row_number() over (
             order by revenue_usd desc, {{ dbt.length('product_id') }} asc, product_id asc
-        ) as revenue_rank,
+        ) as bigint) as revenue_rank,
 
         is_price_outlier
 

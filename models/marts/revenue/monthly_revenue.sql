@@ -97,7 +97,7 @@ final as (
         revenue_usd_uncapped,
         {{ divide_money('revenue_usd', 'successful_orders') }} as average_order_value_usd,
         orders - previous_orders as orders_change,
-        revenue_usd - previous_revenue_usd as revenue_change_usd,
+        cast(revenue_usd - previous_revenue_usd as numeric(18, 2)) as revenue_change_usd,
         {{ ratio('revenue_usd - previous_revenue_usd', 'previous_revenue_usd') }} as revenue_change_rate
 
     from compared

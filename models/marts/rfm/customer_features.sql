@@ -131,9 +131,9 @@ spend_trends as (
             when purchase_history.months_of_history >= 2
                 then
                     12 * (
-                        cast(spend_moments.month_weighted_spend_usd as double precision)
+                        cast(spend_moments.month_weighted_spend_usd as double)
                         - (purchase_history.months_of_history - 1) / 2.0
-                        * cast(spend_moments.spend_usd as double precision)
+                        * cast(spend_moments.spend_usd as double)
                     )
                     / (
                         purchase_history.months_of_history
@@ -246,15 +246,15 @@ final as (
         {{ divide_money('order_value_numerator', 'order_value_denominator') }} as average_order_value_usd,
         cast(total_items as {{ dbt.type_int() }}) as total_items,
         cast(orders as {{ dbt.type_int() }}) as orders,
-        cast(cancelled_orders as double precision) / nullif(orders, 0) as cancellation_rate,
-        cast(failed_orders as double precision) / nullif(orders, 0) as failure_rate,
+        cast(cancelled_orders as double) / nullif(orders, 0) as cancellation_rate,
+        cast(failed_orders as double) / nullif(orders, 0) as failure_rate,
         {{ divide_money('monthly_spend_numerator', 'monthly_spend_denominator') }} as monthly_spend_usd,
-        cast(spend_trend_usd_per_month as double precision) as spend_trend_usd_per_month,
+        cast(spend_trend_usd_per_month as double) as spend_trend_usd_per_month,
         cast(days_since_first_purchase as {{ dbt.type_int() }}) as days_since_first_purchase,
         cast(visits as {{ dbt.type_int() }}) as visits,
         cast(sessions as {{ dbt.type_int() }}) as sessions,
-        cast(visits_per_week as double precision) as visits_per_week,
-        cast(events_per_session as double precision) as events_per_session,
+        cast(visits_per_week as double) as visits_per_week,
+        cast(events_per_session as double) as events_per_session,
         cast(add_to_cart_events as {{ dbt.type_int() }}) as add_to_cart_events,
         r_score,
         f_score,

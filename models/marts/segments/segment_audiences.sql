@@ -47,7 +47,7 @@ final as (
         customers.country_iso_alpha2,
 
         {{ round_money('customer_lifetime_value.lifetime_value_usd') }} as lifetime_value_usd,
-        cast(customer_lifetime_value.probability_active as double precision) as probability_active,
+        cast(customer_lifetime_value.probability_active as double) as probability_active,
 
         cast(customer_rfm.last_purchase_at as date) as last_purchase_date
 

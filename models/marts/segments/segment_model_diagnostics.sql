@@ -12,8 +12,8 @@ final as (
     -- customer_segments, kept in the diagnostics schema)
     select
         cast(k as {{ dbt.type_bigint() }}) as k,
-        cast(inertia as double precision) as inertia,
-        cast(silhouette as double precision) as silhouette,
+        cast(inertia as double) as inertia,
+        cast(silhouette as double) as silhouette,
         cast(sample_size as {{ dbt.type_bigint() }}) as sample_size,
 
         is_chosen

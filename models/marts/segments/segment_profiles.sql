@@ -130,10 +130,10 @@ country_counts as (
         segment_id,
         location,
         -- most customers first; a tie goes to the country name first in alphabetical order
-        row_number() over (
+        cast(row_number() over (
             partition by segment_id
             order by count(*) desc, location asc
-        ) as customer_rank
+        ) as bigint) as customer_rank
 
     from segmented_customers
 
@@ -177,10 +177,10 @@ ranked_categories as (
     select
         *,
         -- most revenue first; a tie goes to the category first in alphabetical order
-        row_number() over (
+        cast(row_number() over (
             partition by segment_id
             order by revenue_usd desc, category asc
-        ) as revenue_rank
+        ) as bigint) as revenue_rank
 
     from category_revenue
 

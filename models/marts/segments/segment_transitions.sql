@@ -125,7 +125,7 @@ final as (
 
         cast(customers as {{ dbt.type_bigint() }}) as customers,
         cast(from_segment_customers as {{ dbt.type_bigint() }}) as from_segment_customers,
-        cast(customers as double precision) / from_segment_customers as share_of_from_segment
+        cast(customers as double) / from_segment_customers as share_of_from_segment
 
     from from_totals
 
