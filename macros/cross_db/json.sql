@@ -1,7 +1,9 @@
 {#
     JSON helpers. JSON functions differ between engines, so each helper is
-    dispatched: the DuckDB implementation is the one this project runs on; another
-    engine adds its own `<adapter>__` version without touching any model.
+    dispatched, with a DuckDB and a Spark version that accept the same texts and
+    read the same values (tests/python/test_spark_engine.py checks them side by
+    side); another engine adds its own `<adapter>__` version without touching any
+    model.
 #}
 
 {# True when `text_expr` is a well-formed JSON document, false otherwise (never an error). #}
@@ -15,6 +17,58 @@
 
 {% macro duckdb__json_is_valid(text_expr) -%}
     coalesce(json_valid({{ text_expr }}), false)
+{%- endmacro %}
+
+{#
+    Spark's JSON reader is lenient where DuckDB is strict (it stops at the end of
+    the first value, so '{"a":1} x' and '{"a":1}]' pass) and strict where DuckDB is
+    lenient (trailing commas, NaN and Infinity in any case, which DuckDB accepts).
+    So that both accept the same texts, the text is first brought to what Spark reads
+    as DuckDB does (spark_json_normalized), then parsed as the first of two elements
+    of an array, '[<text>,0]': the document is valid when that array has exactly two
+    elements, i.e. nothing was left over after the first value. A lone UTF-16
+    surrogate escape ('\ud800'), which DuckDB rejects, is rejected too.
+#}
+{% macro spark__json_is_valid(text_expr) -%}
+    coalesce(
+        size(from_json(
+            concat('[', {{ shopsmart_analytics.spark_json_normalized(text_expr) }}, ',0]'),
+            'array<string>',
+            {{ shopsmart_analytics.spark_json_options() }}
+        )) = 2
+        and not {{ text_expr }} rlike '\\\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\\\u[dD][c-fC-F])|(?<!\\\\u[dD][89abAB][0-9a-fA-F]{2})\\\\u[dD][c-fC-F]',
+        false
+    )
+{%- endmacro %}
+
+
+{#
+    Spark: a JSON text as DuckDB reads it: NaN, Inf and Infinity (any case, with or
+    without a minus) become 0 and a trailing comma before } or ] is dropped. Inside a
+    string value the same rewrite changes only the text, never whether it is valid.
+#}
+{% macro spark_json_normalized(text_expr) -%}
+    regexp_replace(
+        regexp_replace(
+            {{ text_expr }},
+            '(?i)(?<=[\\[:,\\s]|^)-?(nan|infinity|inf)(?=[\\s,\\]}]|$)', '0'
+        ),
+        '([^\\s,\\[{])\\s*,\\s*([\\]}])', '$1$2'
+    )
+{%- endmacro %}
+
+
+{# Spark: the JSON reader's options, as strict as the JSON standard. #}
+{% macro spark_json_options() -%}
+    map(
+        'allowSingleQuotes', 'false',
+        'allowNonNumericNumbers', 'false',
+        'allowNumericLeadingZeros', 'false',
+        'allowUnquotedControlChars', 'false',
+        'allowBackslashEscapingAnyCharacter', 'false',
+        'allowComments', 'false',
+        'allowUnquotedFieldNames', 'false'
+    )
 {%- endmacro %}
 
 
@@ -40,6 +94,19 @@
     ])
 {%- endmacro %}
 
+{# Spark: a struct of the keys as strings (a nested object or array as its JSON text). #}
+{% macro spark__json_extract_texts(json_expr, keys) -%}
+    from_json(
+        {{ shopsmart_analytics.spark_json_normalized(json_expr) }},
+        'struct<
+        {%- for key in keys -%}
+            `{{ key }}`: string{{ ", " if not loop.last }}
+        {%- endfor -%}
+        >',
+        {{ shopsmart_analytics.spark_json_options() }}
+    )
+{%- endmacro %}
+
 {% macro json_extracted_text(column, keys, key) -%}
     {{ return(adapter.dispatch('json_extracted_text', 'shopsmart_analytics')(column, keys, key)) }}
 {%- endmacro %}
@@ -51,6 +118,10 @@
 {# DuckDB lists are indexed from 1 #}
 {% macro duckdb__json_extracted_text(column, keys, key) -%}
     {{ column }}[{{ keys.index(key) + 1 }}]
+{%- endmacro %}
+
+{% macro spark__json_extracted_text(column, keys, key) -%}
+    {{ column }}.`{{ key }}`
 {%- endmacro %}
 
 
@@ -79,4 +150,16 @@
         '{{ key }}', {{ value }}{{ "," if not loop.last }}
         {%- endfor %}
     ) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{# Spark's to_json leaves out null fields unless told not to; DuckDB writes "key":null. #}
+{% macro spark__json_object_text(pairs) -%}
+    to_json(
+        named_struct(
+            {%- for key, value in pairs %}
+            '{{ key }}', {{ value }}{{ "," if not loop.last }}
+            {%- endfor %}
+        ),
+        map('ignoreNullFields', 'false')
+    )
 {%- endmacro %}

@@ -22,3 +22,13 @@
         )) as date) as date_month
     from {{ bounds }}
 {%- endmacro %}
+
+{% macro spark__month_series(bounds, first_month_column, last_month_column) -%}
+    select
+        explode(sequence(
+            trunc(cast({{ first_month_column }} as date), 'MM'),
+            trunc(cast({{ last_month_column }} as date), 'MM'),
+            interval 1 month
+        )) as date_month
+    from {{ bounds }}
+{%- endmacro %}

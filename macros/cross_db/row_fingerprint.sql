@@ -17,3 +17,12 @@
 {% macro duckdb__row_fingerprint(columns) -%}
     hash({{ columns | join(', ') }})
 {%- endmacro %}
+
+{#
+    Spark: xxhash64 of the values as a JSON object (nulls written as null), a
+    bigint like DuckDB's hash. xxhash64 of the columns themselves would skip nulls,
+    so that ('a', null) and (null, 'a') would hash alike.
+#}
+{% macro spark__row_fingerprint(columns) -%}
+    xxhash64({{ shopsmart_analytics.json_object_text(columns) }})
+{%- endmacro %}

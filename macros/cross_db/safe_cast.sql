@@ -1,10 +1,16 @@
 {#
-    dbt.safe_cast on DuckDB: dbt-duckdb does not override dbt's default, which is a
-    plain cast that fails the whole query on one unreadable value. DuckDB's
-    try_cast returns null instead, which is what the staging checks rely on to
-    reject a row with a reason. Found through the dispatch search order in
+    dbt.safe_cast on DuckDB and Spark: dbt-duckdb does not override dbt's default,
+    which is a plain cast that fails the whole query on one unreadable value, and
+    dbt-spark's plain cast, with ANSI mode off as dbt-spark sets it, reads '1.5' as
+    the integer 1. try_cast returns null instead on both (Spark's try_cast follows
+    ANSI rules whatever the session's mode), which is what the staging checks rely
+    on to reject a row with a reason. Found through the dispatch search order in
     dbt_project.yml.
 #}
 {% macro duckdb__safe_cast(field, type) -%}
+    try_cast({{ field }} as {{ type }})
+{%- endmacro %}
+
+{% macro spark__safe_cast(field, type) -%}
     try_cast({{ field }} as {{ type }})
 {%- endmacro %}

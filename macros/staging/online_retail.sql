@@ -35,6 +35,11 @@
     row_number() over ()
 {%- endmacro %}
 
+{# Spark: one file read in one task keeps file order, which monotonically_increasing_id follows. #}
+{% macro spark__online_retail_line_number() -%}
+    row_number() over (order by monotonically_increasing_id())
+{%- endmacro %}
+
 
 {#
     An InvoiceDate as a timestamp (without time zone). Both spellings of the data
@@ -57,6 +62,15 @@
     )
 {%- endmacro %}
 
+{% macro spark__online_retail_parse_timestamp(text_expr) -%}
+    coalesce(
+        try_to_timestamp(trim({{ text_expr }}), 'yyyy-MM-dd HH:mm:ss'),
+        try_to_timestamp(trim({{ text_expr }}), 'yyyy-MM-dd HH:mm'),
+        try_to_timestamp(trim({{ text_expr }}), 'M/d/yyyy H:mm'),
+        try_to_timestamp(trim({{ text_expr }}), 'M/d/yyyy H:mm:ss')
+    )
+{%- endmacro %}
+
 
 {# True when `text_expr` is one or more digits 0-9 and nothing else; false otherwise, null for null. #}
 {% macro text_is_digits(text_expr) -%}
@@ -69,4 +83,8 @@
 
 {% macro duckdb__text_is_digits(text_expr) -%}
     regexp_full_match({{ text_expr }}, '[0-9]+')
+{%- endmacro %}
+
+{% macro spark__text_is_digits(text_expr) -%}
+    {{ text_expr }} rlike '(?s)^[0-9]+(?!.)'
 {%- endmacro %}

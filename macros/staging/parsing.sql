@@ -27,6 +27,19 @@
     end
 {%- endmacro %}
 
+{#
+    Spark: rlike finds a match anywhere, so the pattern is anchored at both ends
+    ((?!.) in (?s) mode: the very end, where $ would also match before a final line
+    break); Spark's try_cast
+    reads no fraction into a bigint, so the zero fraction is cut off first.
+#}
+{% macro spark__parse_integer(text_expr) -%}
+    case
+        when trim({{ text_expr }}) rlike '(?s)^[+-]?[0-9]+([.]0*)?(?!.)'
+            then try_cast(regexp_extract(trim({{ text_expr }}), '^[+-]?[0-9]+', 0) as bigint)
+    end
+{%- endmacro %}
+
 
 {#
     A plain decimal number ('499.99', '-3', '12.5', ' 7.10 ') with at most `scale`
@@ -47,6 +60,13 @@
 {% macro duckdb__parse_decimal(text_expr, scale) -%}
     case
         when regexp_full_match(trim({{ text_expr }}), '[+-]?[0-9]+(\.[0-9]{0,{{ scale }}}0*)?')
+            then try_cast(trim({{ text_expr }}) as numeric(18, {{ scale }}))
+    end
+{%- endmacro %}
+
+{% macro spark__parse_decimal(text_expr, scale) -%}
+    case
+        when trim({{ text_expr }}) rlike '(?s)^[+-]?[0-9]+([.][0-9]{0,{{ scale }}}0*)?(?!.)'
             then try_cast(trim({{ text_expr }}) as numeric(18, {{ scale }}))
     end
 {%- endmacro %}
@@ -72,6 +92,17 @@
         when regexp_full_match(trim({{ text_expr }}), '[+-]?[0-9]+(\.[0-9]*)?') then 'decimal'
         when regexp_full_match(trim({{ text_expr }}), '[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?') then 'thousands_separator'
         when regexp_full_match(trim({{ text_expr }}), '[$€£¥]\s*[+-]?[0-9.,]+|[+-]?[0-9.,]+\s*[$€£¥]')
+            then 'currency_symbol'
+        else 'not_a_number'
+    end
+{%- endmacro %}
+
+{% macro spark__decimal_text_shape(text_expr) -%}
+    case
+        when nullif(trim({{ text_expr }}), '') is null then 'empty'
+        when trim({{ text_expr }}) rlike '(?s)^[+-]?[0-9]+([.][0-9]*)?(?!.)' then 'decimal'
+        when trim({{ text_expr }}) rlike '(?s)^[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]*)?(?!.)' then 'thousands_separator'
+        when trim({{ text_expr }}) rlike '(?s)^([$€£¥]\\s*[+-]?[0-9.,]+|[+-]?[0-9.,]+\\s*[$€£¥])(?!.)'
             then 'currency_symbol'
         else 'not_a_number'
     end
@@ -108,8 +139,41 @@
     end
 {%- endmacro %}
 
+{#
+    Spark: its cast reads more than DuckDB's ('2024' and '2024-03' as the first of
+    the month, a time without a date), so the text must first have DuckDB's shape:
+    a date, then optionally a time (after a space or T) with seconds, fraction and
+    offset optional. With the session in UTC (profiles.yml), casting a text with
+    an offset gives its UTC time.
+#}
+{% macro spark__parse_timestamp_utc(text_expr) -%}
+    {%- set time_zone = var('shopsmart_time_zone') | string | trim -%}
+    {%- set text = 'trim(' ~ text_expr ~ ')' -%}
+    {%- set shape = '(?s)^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]*)?)?([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)?)?(?!.)' -%}
+    case
+        when not {{ text }} rlike '{{ shape }}' then null
+        when {{ text }} rlike '(?s)[0-9]:[0-9]{2}(:[0-9]{2}([.][0-9]*)?)?([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)(?!.)'
+            then try_cast({{ text }} as timestamp)
+        {% if time_zone | upper == 'UTC' -%}
+            else try_cast({{ text }} as timestamp)
+        {%- else -%}
+            else to_utc_timestamp(try_cast({{ text }} as timestamp), {{ quoted_text(time_zone) }})
+        {%- endif %}
+    end
+{%- endmacro %}
 
-{# `value` as an SQL text literal, its single quotes doubled: for paths and values from vars and environment variables. #}
+
+{# `value` as an SQL text literal: for paths and values from vars and environment variables. #}
 {% macro quoted_text(value) -%}
+    {{ return(adapter.dispatch('quoted_text', 'shopsmart_analytics')(value)) }}
+{%- endmacro %}
+
+{# Standard SQL (DuckDB): single quotes doubled. #}
+{% macro default__quoted_text(value) -%}
     '{{ value | string | replace("'", "''") }}'
+{%- endmacro %}
+
+{# Spark: a backslash escapes the next character in a text literal. #}
+{% macro spark__quoted_text(value) -%}
+    '{{ value | string | replace("\\", "\\\\") | replace("'", "\\'") }}'
 {%- endmacro %}

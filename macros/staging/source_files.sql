@@ -101,3 +101,22 @@
     {%- endfor -%}
     {{ return('(select ' ~ typed | join(', ') ~ ' where 1 = 0)') }}
 {%- endmacro %}
+
+
+{#
+    True when at least one file matches `path` (a file name or a glob). Spark SQL has
+    no way to list files: there the path is taken as present, and reading a missing
+    one fails with Spark's PATH_NOT_FOUND error, which names the path.
+#}
+{% macro files_exist(path) -%}
+    {{ return(adapter.dispatch('files_exist', 'shopsmart_analytics')(path)) }}
+{%- endmacro %}
+
+{% macro default__files_exist(path) -%}
+    {{ return(true) }}
+{%- endmacro %}
+
+{% macro duckdb__files_exist(path) -%}
+    {%- set query = 'select count(*) from glob(' ~ shopsmart_analytics.quoted_text(path) ~ ')' -%}
+    {{ return(run_query(query).columns[0].values()[0] > 0) }}
+{%- endmacro %}
