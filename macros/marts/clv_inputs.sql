@@ -7,7 +7,9 @@
     on one UTC day are one purchase day of their summed spend; frequency is the
     repeat purchase days, recency_days the days from the first to the last purchase
     day, t_days the days from the first purchase day to the as-of date,
-    monetary_value_usd the mean spend of the repeat purchase days (unrounded).
+    monetary_value_usd the mean spend of the repeat purchase days, rounded to the
+    cent exactly (divide_money; DuckDB's division of decimals in floating point
+    would put a mean on a half cent, 1154.965, on either side).
     Cancelled orders before the as-of date are counted beside.
     customer_clv_inputs (as of the analysis date) and clv_holdout_inputs (as of the
     holdout's cut-off) are built with it.
@@ -134,7 +136,9 @@ clv_summary as (
             as recency_days,
         {{ dbt.datediff('clv_purchase_summary.first_purchase_day', as_of_dates ~ '.as_of_date', 'day') }}
             as t_days,
-        clv_purchase_summary.repeat_spend_usd / nullif(clv_purchase_summary.frequency, 0) as monetary_value_usd,
+        -- rounded to the cent exactly: a quotient on a half cent goes up on every engine
+        {{ divide_money('clv_purchase_summary.repeat_spend_usd', 'clv_purchase_summary.frequency') }}
+            as monetary_value_usd,
         coalesce(clv_purchase_summary.purchase_days, 0) as purchase_days,
         coalesce(clv_purchase_summary.successful_orders, 0) as successful_orders,
         coalesce(clv_cancellation_summary.cancelled_orders, 0) as cancelled_orders,
