@@ -27,7 +27,8 @@
     as DuckDB does (spark_json_normalized), then parsed as the first of two elements
     of an array, '[<text>,0]': the document is valid when that array has exactly two
     elements, i.e. nothing was left over after the first value. A lone UTF-16
-    surrogate escape ('\ud800'), which DuckDB rejects, is rejected too.
+    surrogate escape ('\ud800') and +Infinity, which DuckDB rejects, are rejected
+    too.
 #}
 {% macro spark__json_is_valid(text_expr) -%}
     coalesce(
@@ -36,33 +37,42 @@
             'array<string>',
             {{ shopsmart_analytics.spark_json_options() }}
         )) = 2
-        and not {{ text_expr }} rlike '\\\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\\\u[dD][c-fC-F])|(?<!\\\\u[dD][89abAB][0-9a-fA-F]{2})\\\\u[dD][c-fC-F]',
+        and not {{ text_expr }} rlike '\\\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\\\u[dD][c-fC-F])|(?<!\\\\u[dD][89abAB][0-9a-fA-F]{2})\\\\u[dD][c-fC-F]'
+        {#- Spark's reader also takes +INF and +Infinity, which DuckDB does not #}
+        and not {{ text_expr }} rlike '(?<=[\\[:,\\s]|^)[+](INF|Infinity)(?=[\\s,\\]}]|$)',
         false
     )
 {%- endmacro %}
 
 
 {#
-    Spark: a JSON text as DuckDB reads it: NaN, Inf and Infinity (any case, with or
-    without a minus) become 0 and a trailing comma before } or ] is dropped. Inside a
-    string value the same rewrite changes only the text, never whether it is valid.
+    Spark: a JSON text as DuckDB reads it: NaN, Inf and Infinity in any case (with or
+    without a minus) spelled as Spark's reader knows them (NaN, Infinity), and a
+    trailing comma before } or ] dropped. Inside a string value the same rewrite
+    changes only the text, never whether it is valid.
 #}
 {% macro spark_json_normalized(text_expr) -%}
     regexp_replace(
         regexp_replace(
-            {{ text_expr }},
-            '(?i)(?<=[\\[:,\\s]|^)-?(nan|infinity|inf)(?=[\\s,\\]}]|$)', '0'
+            regexp_replace(
+                {{ text_expr }},
+                '(?i)(?<=[\\[:,\\s]|^)nan(?=[\\s,\\]}]|$)', 'NaN'
+            ),
+            '(?i)(?<=[\\[:,\\s]|^)(-?)(infinity|inf)(?=[\\s,\\]}]|$)', '$1Infinity'
         ),
         '([^\\s,\\[{])\\s*,\\s*([\\]}])', '$1$2'
     )
 {%- endmacro %}
 
 
-{# Spark: the JSON reader's options, as strict as the JSON standard. #}
+{#
+    Spark: the JSON reader's options, as strict as the JSON standard but for NaN and
+    Infinity, which DuckDB accepts (spark_json_normalized spells them as Spark does).
+#}
 {% macro spark_json_options() -%}
     map(
         'allowSingleQuotes', 'false',
-        'allowNonNumericNumbers', 'false',
+        'allowNonNumericNumbers', 'true',
         'allowNumericLeadingZeros', 'false',
         'allowUnquotedControlChars', 'false',
         'allowBackslashEscapingAnyCharacter', 'false',

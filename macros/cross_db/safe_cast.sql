@@ -11,6 +11,14 @@
     try_cast({{ field }} as {{ type }})
 {%- endmacro %}
 
+{#
+    DuckDB's cast also reads digits grouped by underscores ('1_000') as a number;
+    Spark's does not, so they are taken out between digits first for a numeric type.
+#}
 {% macro spark__safe_cast(field, type) -%}
-    try_cast({{ field }} as {{ type }})
+    {%- if modules.re.match('(numeric|decimal|int|integer|bigint|smallint|tinyint|double|float|real)\\b', type | lower | trim) -%}
+        try_cast(regexp_replace({{ field }}, '(?<=[0-9])_(?=[0-9])', '') as {{ type }})
+    {%- else -%}
+        try_cast({{ field }} as {{ type }})
+    {%- endif -%}
 {%- endmacro %}
