@@ -80,8 +80,7 @@
         {%- endif -%}
         {#- the events may be a glob of daily files (var shopsmart_events_path) -#}
         {%- set path = shopsmart_analytics.shopsmart_source_path(table_name) -%}
-        {%- set found = run_query("select count(*) from glob(" ~ shopsmart_analytics.quoted_text(path) ~ ")").columns[0].values()[0] -%}
-        {%- if found == 0 -%}
+        {%- if not shopsmart_analytics.files_exist(path) -%}
             {{ exceptions.raise_compiler_error(
                 "Source table " ~ source_name ~ "." ~ table_name ~ ": no file at " ~ path
                 ~ " (shopsmart_data_dir=" ~ data_dir ~ ")."
@@ -104,13 +103,10 @@
 {% macro assert_source_file_decodes(source_name, table_name, path) %}
     {%- set encoding = shopsmart_analytics.shopsmart_csv_encoding() -%}
     {%- if encoding | lower | replace('_', '-') in ['utf-8', 'utf8'] -%}
-        {%- set undecodable = run_query(
-            "select filename from read_blob(" ~ shopsmart_analytics.quoted_text(path) ~ ")"
-            ~ " where try(decode(content)) is null order by filename limit 1"
-        ).columns[0].values() -%}
-        {%- if undecodable | length > 0 -%}
+        {%- set undecodable = shopsmart_analytics.first_undecodable_file(path) -%}
+        {%- if undecodable is not none -%}
             {{ exceptions.raise_compiler_error(
-                "Source table " ~ source_name ~ "." ~ table_name ~ ": the file " ~ undecodable[0]
+                "Source table " ~ source_name ~ "." ~ table_name ~ ": the file " ~ undecodable
                 ~ " is not valid UTF-8. If it was exported in another encoding, name it with the var"
                 ~ " shopsmart_csv_encoding (or the environment variable SHOPSMART_CSV_ENCODING),"
                 ~ " e.g. latin-1 for exports made with Windows tools."
@@ -140,11 +136,33 @@
             ~ " .csv.gz or .parquet file, got '" ~ path ~ "'."
         ) }}
     {%- endif -%}
-    {%- set found = run_query("select count(*) from glob(" ~ shopsmart_analytics.quoted_text(path) ~ ")").columns[0].values()[0] -%}
-    {%- if found == 0 -%}
+    {%- if not shopsmart_analytics.files_exist(path) -%}
         {{ exceptions.raise_compiler_error(
             "Source table " ~ source_name ~ "." ~ table_name ~ ": no file at " ~ path
             ~ " (var online_retail_path or env ONLINE_RETAIL_PATH)."
         ) }}
     {%- endif -%}
 {% endmacro %}
+
+
+{#
+    The first file, in name order, of `path` (a file or glob) that is not valid
+    UTF-8; none when every file is. Dispatched: Spark SQL cannot read a file's bytes
+    from a query, so there the files are not checked (Spark's CSV reader replaces
+    the bytes it cannot decode).
+#}
+{% macro first_undecodable_file(path) -%}
+    {{ return(adapter.dispatch('first_undecodable_file', 'shopsmart_analytics')(path)) }}
+{%- endmacro %}
+
+{% macro default__first_undecodable_file(path) -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{% macro duckdb__first_undecodable_file(path) -%}
+    {%- set undecodable = run_query(
+        "select filename from read_blob(" ~ shopsmart_analytics.quoted_text(path) ~ ")"
+        ~ " where try(decode(content)) is null order by filename limit 1"
+    ).columns[0].values() -%}
+    {{ return(undecodable[0] if undecodable | length > 0 else none) }}
+{%- endmacro %}

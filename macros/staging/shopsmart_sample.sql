@@ -31,6 +31,9 @@
             {%- do statements.append(shopsmart_analytics.shopsmart_sample_table(
                 relation, shopsmart_analytics.shopsmart_sample_path(node.identifier)
             )) -%}
+            {%- if shopsmart_analytics.shopsmart_source_path(table.table_name) is not none -%}
+                {%- do statements.append(shopsmart_analytics.shopsmart_own_files_table(relation, table.table_name)) -%}
+            {%- endif -%}
         {%- endfor -%}
         {#- an engine that runs one statement at a time runs them itself and renders nothing -#}
         {{ statements | reject('equalto', '') | join(';\n') }}
@@ -94,6 +97,59 @@
     ) -%}
     {%- do run_query('drop table if exists ' ~ relation) -%}
     {%- do run_query('create table ' ~ relation ~ ' using parquet as select * from ' ~ file_view) -%}
+    {%- do run_query('drop view if exists ' ~ file_view) -%}
+    {{ return('') }}
+{%- endmacro %}
+
+
+{#
+    The shop's own files (var shopsmart_data_dir) as the source's table `relation`,
+    on an engine whose sources cannot read files themselves: after the sample is
+    loaded (load_shopsmart_sample), the table is replaced by the file of
+    `table_name`. DuckDB reads the files through the source's external_location
+    instead, so this renders nothing there.
+#}
+{% macro shopsmart_own_files_table(relation, table_name) -%}
+    {{ return(adapter.dispatch('shopsmart_own_files_table', 'shopsmart_analytics')(relation, table_name)) }}
+{%- endmacro %}
+
+{% macro default__shopsmart_own_files_table(relation, table_name) -%}
+    {{ return('') }}
+{%- endmacro %}
+
+{#
+    Spark: the file (or the glob of daily event files) read through a temporary
+    view, CSV every column as text as the sample, in the encoding of var
+    shopsmart_csv_encoding, or Parquet with its own types; the events get the column
+    source_file, the path each row was read from. A missing file fails with Spark's
+    PATH_NOT_FOUND, which names it; a file with no header line stops the build
+    naming the table.
+#}
+{% macro spark__shopsmart_own_files_table(relation, table_name) -%}
+    {%- set path = shopsmart_analytics.shopsmart_source_path(table_name) -%}
+    {%- set file_format = var('shopsmart_file_format', env_var('SHOPSMART_FILE_FORMAT', 'csv')) -%}
+    {%- set file_view = relation.identifier ~ '__files' -%}
+    {%- if file_format == 'parquet' -%}
+        {%- set options = 'path ' ~ shopsmart_analytics.quoted_text(path) -%}
+    {%- else -%}
+        {%- set options = 'path ' ~ shopsmart_analytics.quoted_text(path)
+            ~ ", header 'true', inferSchema 'false', quote '\"', escape '\"', multiLine 'true', encoding "
+            ~ shopsmart_analytics.quoted_text(shopsmart_analytics.shopsmart_csv_encoding()) -%}
+    {%- endif -%}
+    {%- do run_query(
+        'create or replace temporary view ' ~ file_view ~ ' using '
+        ~ ('parquet' if file_format == 'parquet' else 'csv') ~ ' options (' ~ options ~ ')'
+    ) -%}
+    {%- if run_query('select * from ' ~ file_view ~ ' limit 0').column_names | length == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "Source table shopsmart." ~ table_name ~ " is empty: its file has no header line (0 bytes) at " ~ path ~ "."
+        ) }}
+    {%- endif -%}
+    {%- set source_file = ", regexp_replace(input_file_name(), '^file:', '') as source_file" if table_name == 'events' else '' -%}
+    {%- do run_query('drop table if exists ' ~ relation) -%}
+    {%- do run_query(
+        'create table ' ~ relation ~ ' using parquet as select *' ~ source_file ~ ' from ' ~ file_view
+    ) -%}
     {%- do run_query('drop view if exists ' ~ file_view) -%}
     {{ return('') }}
 {%- endmacro %}

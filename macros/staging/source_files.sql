@@ -67,12 +67,10 @@
     {%- if path is none or not execute -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set quoted_path = shopsmart_analytics.quoted_text(path) -%}
-    {%- if run_query('select count(*) from glob(' ~ quoted_path ~ ')').columns[0].values()[0] == 0 -%}
+    {%- if not shopsmart_analytics.files_exist(path) -%}
         {{ return('no file at ' ~ path) }}
     {%- endif -%}
-    {#- read_blob reads a file's content only when the column content is selected -#}
-    {%- if run_query('select count(*) from read_blob(' ~ quoted_path ~ ') where size > 0').columns[0].values()[0] == 0 -%}
+    {%- if shopsmart_analytics.files_all_empty(path) -%}
         {{ return('only empty files (0 bytes) at ' ~ path) }}
     {%- endif -%}
     {{ return(none) }}
@@ -119,4 +117,24 @@
 {% macro duckdb__files_exist(path) -%}
     {%- set query = 'select count(*) from glob(' ~ shopsmart_analytics.quoted_text(path) ~ ')' -%}
     {{ return(run_query(query).columns[0].values()[0] > 0) }}
+{%- endmacro %}
+
+
+{#
+    True when every file matching `path` has 0 bytes. Spark SQL cannot read a file's
+    size from a query: there it is false, and an empty events file stops the build
+    (spark__shopsmart_own_files_table) instead of being taken as no events.
+#}
+{% macro files_all_empty(path) -%}
+    {{ return(adapter.dispatch('files_all_empty', 'shopsmart_analytics')(path)) }}
+{%- endmacro %}
+
+{% macro default__files_all_empty(path) -%}
+    {{ return(false) }}
+{%- endmacro %}
+
+{#- read_blob reads a file's content only when the column content is selected -#}
+{% macro duckdb__files_all_empty(path) -%}
+    {%- set query = 'select count(*) from read_blob(' ~ shopsmart_analytics.quoted_text(path) ~ ') where size > 0' -%}
+    {{ return(run_query(query).columns[0].values()[0] == 0) }}
 {%- endmacro %}

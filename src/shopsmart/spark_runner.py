@@ -84,6 +84,9 @@ def spark_settings(profiles_path: Path, target: str = TARGET) -> dict[str, str]:
     """The server_side_parameters of the profile's `target` output, rendered as dbt renders them."""
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
     environment.globals["env_var"] = lambda name, default=None: os.environ.get(name, default)
+    # dbt's type filters: the rendered text is read as YAML below, which types it
+    for name in ("as_bool", "as_native", "as_number", "as_text"):
+        environment.filters[name] = lambda value: value
     rendered = yaml.safe_load(environment.from_string(profiles_path.read_text()).render())
     output = rendered.get(PROFILE, {}).get("outputs", {}).get(target)
     if not output or output.get("type") != "spark":
