@@ -7,8 +7,15 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 # The test suite builds into its own DuckDB file, leaving shopsmart.duckdb alone.
 TEST_DB := target/test.duckdb
+# The Spark build (DBT_TARGET=spark) keeps everything under target/spark: dbt's
+# manifest and compiled SQL (dbt/), the warehouse's tables and the Hive metastore,
+# apart from the DuckDB build's. Two cores by default (SPARK_MASTER=local[*] for all).
+SPARK_DIR := target/spark
+SPARK_MASTER ?= local[2]
+SPARK_ENV := DBT_TARGET=spark DBT_TARGET_PATH=$(SPARK_DIR)/dbt SHOPSMART_SPARK_DIR=$(SPARK_DIR) \
+	SHOPSMART_SPARK_MASTER='$(SPARK_MASTER)'
 
-.PHONY: help build current-warehouse daily test lint dbt-test pytest chromium docs conventions export semantic report sample lock clean
+.PHONY: help build current-warehouse daily test lint dbt-test pytest spark spark-test java chromium docs conventions export semantic report sample lock clean
 
 $(INSTALLED): requirements.lock pyproject.toml
 	@echo "Installing into $(VENV): pip, then requirements.lock (a few minutes the first time), then this project"
@@ -52,8 +59,9 @@ export: $(INSTALLED)
 semantic: $(INSTALLED)
 	$(BIN)/mf validate-configs
 
-## test: install, then the whole test suite: sqlfluff lint, dbt build with data and unit tests, pytest
-test: lint dbt-test pytest
+## test: install, then the whole test suite: sqlfluff lint, dbt build with data and unit tests, the same
+## build on Spark compared with it (spark-test), pytest
+test: lint dbt-test spark-test pytest
 
 # The online_retail models are enabled only when a path is set, and the shopsmart
 # staging models only when it is not: scripts/lint_sql.sh lints the project both
@@ -68,6 +76,23 @@ dbt-test: $(INSTALLED)
 
 pytest: $(INSTALLED) chromium
 	$(BIN)/pytest
+
+## spark: build the embedded sample on Apache Spark (local, in this process: dbt-spark's session method) into
+## target/spark: the SQL models and their tests, the Python models' tables (shopsmart.spark_runner), then the rest
+spark: $(INSTALLED) java
+	rm -rf $(SPARK_DIR)
+	$(SPARK_ENV) $(BIN)/dbt build --selector spark
+	$(SPARK_ENV) $(BIN)/python -m shopsmart.spark_runner --manifest $(SPARK_DIR)/dbt/manifest.json
+	$(SPARK_ENV) $(BIN)/dbt build --selector spark_after_python
+
+# After dbt-test: the Spark build of the sample, then the comparison of its marts, quarantine and
+# reconciliation with the DuckDB build's ($(TEST_DB)) and the engine-specific cases (tests/spark).
+spark-test: spark
+	$(SPARK_ENV) SHOPSMART_DUCKDB_PATH=$(TEST_DB) $(BIN)/pytest tests/spark
+
+## java: install Debian's Java 17 runtime, which Spark needs, when it is missing
+java:
+	scripts/ensure_java.sh
 
 ## chromium: install Debian's chromium for the browser tests of the docs site and the report, when it is missing
 chromium:
@@ -102,6 +127,6 @@ lock:
 	  build/lockenv/bin/pip freeze --exclude shopsmart-analytics; } > requirements.lock
 	rm -rf build/lockenv
 
-## clean: remove the virtual environment, dbt's target/ and logs/, and the warehouse shopsmart.duckdb
+## clean: remove the virtual environment, dbt's target/ (the Spark warehouse included) and logs/, and the warehouse shopsmart.duckdb
 clean:
 	rm -rf $(VENV) target logs shopsmart.duckdb
