@@ -20,43 +20,91 @@
 {%- endmacro %}
 
 {#
-    The R, F and M scores of customer_rfm as two CTEs, rfm_ranked and rfm_scored,
-    over the CTE `buyers` (customer_id, recency_days, frequency, monetary_usd, one row
+    The R, F and M scores of customer_rfm as CTEs ending in rfm_scored, over the CTE
+    `buyers` (customer_id, recency_days, frequency, monetary_usd, none null; one row
     per customer who bought, or per customer and `partition_by` value): positions run
     from the worst value (1) to the best (longest ago, fewest orders, least revenue),
-    rank() is the first position of a value's tie group, the count its size, and
-    midrank_score turns them into scores 1 to `levels` among the buyers of the same
-    partition. rfm_scored has customer_id, the partition column and r_score, f_score,
-    m_score. The caller writes the comma before the call.
+    and midrank_score turns each value's first position and the size of its tie
+    group into scores 1 to `levels` among the buyers of the same partition.
+
+    The positions are counted on the distinct values, not on the buyers: each value's
+    tie group is a group by, its first position the running count of the groups
+    before it, and the buyers take their value's figures by a join. A value has the
+    same first position as rank() over the buyers would give it, but the only sort is
+    of the distinct values, far fewer than the buyers for recency and frequency (and
+    than the customers x month ends of the segment history). rfm_scored has
+    customer_id, the partition column and r_score, f_score, m_score. The caller
+    writes the comma before the call.
 #}
 {% macro rfm_score_ctes(buyers, levels, partition_by=none) -%}
     {%- set partition_list = (partition_by ~ ', ') if partition_by else '' -%}
-    {%- set over_partition = ('partition by ' ~ partition_by) if partition_by else '' %}
-rfm_ranked as (
+    {%- set over_partition = ('partition by ' ~ partition_by) if partition_by else '' -%}
+    {%- set measures = [
+        ('recency', 'recency_days', 'desc'),
+        ('frequency', 'frequency', 'asc'),
+        ('monetary', 'monetary_usd', 'asc'),
+    ] -%}
+    {%- for name, column, direction in measures %}
+rfm_{{ name }}_positions as (
 
     select
-        {{ partition_list }}customer_id,
-        rank() over ({{ over_partition }} order by recency_days desc) as recency_rank,
-        count(*) over (partition by {{ partition_list }}recency_days) as recency_ties,
-        rank() over ({{ over_partition }} order by frequency asc) as frequency_rank,
-        count(*) over (partition by {{ partition_list }}frequency) as frequency_ties,
-        rank() over ({{ over_partition }} order by monetary_usd asc) as monetary_rank,
-        count(*) over (partition by {{ partition_list }}monetary_usd) as monetary_ties,
-        count(*) over ({{ over_partition }}) as scored_customers
+        {{ partition_list }}{{ column }},
+        count(*) as ties,
+        cast(sum(count(*)) over (
+            {{ over_partition }} order by {{ column }} {{ direction }}
+            rows between unbounded preceding and current row
+        ) - count(*) + 1 as {{ dbt.type_bigint() }}) as first_position
 
     from {{ buyers }}
+
+    group by {{ partition_list }}{{ column }}
+
+),
+    {% endfor %}
+rfm_scored_customers as (
+
+    select
+        {{ partition_list }}count(*) as scored_customers
+
+    from {{ buyers }}
+    {%- if partition_by %}
+
+    group by {{ partition_by }}
+    {%- endif %}
 
 ),
 
 rfm_scored as (
 
     select
-        {{ partition_list }}customer_id,
-        {{ midrank_score('recency_rank', 'recency_ties', 'scored_customers', levels) }} as r_score,
-        {{ midrank_score('frequency_rank', 'frequency_ties', 'scored_customers', levels) }} as f_score,
-        {{ midrank_score('monetary_rank', 'monetary_ties', 'scored_customers', levels) }} as m_score
+        {% if partition_by %}{{ buyers }}.{{ partition_by }}, {% endif %}{{ buyers }}.customer_id,
+        {%- for name, column, direction in measures %}
+        {{ midrank_score(
+            'rfm_' ~ name ~ '_positions.first_position',
+            'rfm_' ~ name ~ '_positions.ties',
+            'rfm_scored_customers.scored_customers',
+            levels
+        ) }} as {{ name[0] }}_score{{ "," if not loop.last }}
+        {%- endfor %}
 
-    from rfm_ranked
+    from {{ buyers }}
+    {%- for name, column, direction in measures %}
+
+    inner join rfm_{{ name }}_positions
+        on
+            {%- if partition_by %}
+            {{ buyers }}.{{ partition_by }} = rfm_{{ name }}_positions.{{ partition_by }}
+            and
+            {%- endif %}
+            {{ buyers }}.{{ column }} = rfm_{{ name }}_positions.{{ column }}
+    {%- endfor %}
+
+    {% if partition_by -%}
+    inner join rfm_scored_customers
+        on {{ buyers }}.{{ partition_by }} = rfm_scored_customers.{{ partition_by }}
+    {%- else -%}
+    cross join rfm_scored_customers
+    {%- endif %}
 
 )
 {%- endmacro %}

@@ -101,7 +101,7 @@ buyers as (
 
 ),
 
--- the scores 1 to score_levels among the buyers: rfm_ranked and rfm_scored; tied values share the
+-- the scores 1 to score_levels among the buyers (rfm_scored); tied values share the
 -- score of their group's middle position, so a tie of every buyer scores the middle level (3)
 {{ rfm_score_ctes('buyers', score_levels) }},
 

@@ -179,27 +179,49 @@ order_periods as (
 
 ),
 
-events_dated as (
+event_days as (
 
+    -- the visits and cart adds before the analysis date per customer and day, so that the as-of date
+    -- is worked out once per day with events rather than once per event
     select
         sessionized_events.customer_id,
-        sessionized_events.event_type,
-        -- activity before the customer's first as-of date counts at that date
-        greatest(
-            {{ history_as_of_date('sessionized_events.event_at', 'analysis_dates.analysis_date') }},
-            customers_first_dated.first_as_of_date
-        ) as as_of_date
+        cast(sessionized_events.event_at as date) as event_date,
+
+        count(case when sessionized_events.event_type = 'visit' then 1 end) as visit_events,
+        count(case when sessionized_events.event_type = 'add_to_cart' then 1 end) as add_to_cart_events
 
     from sessionized_events
 
     cross join analysis_dates
 
-    inner join customers_first_dated
-        on sessionized_events.customer_id = customers_first_dated.customer_id
-
     where
         sessionized_events.event_type in ('visit', 'add_to_cart')
         and sessionized_events.event_at < cast(analysis_dates.analysis_date as {{ dbt.type_timestamp() }})
+
+    group by
+        sessionized_events.customer_id,
+        cast(sessionized_events.event_at as date)
+
+),
+
+events_dated as (
+
+    select
+        event_days.customer_id,
+        event_days.visit_events,
+        event_days.add_to_cart_events,
+        -- activity before the customer's first as-of date counts at that date
+        greatest(
+            {{ history_as_of_date('event_days.event_date', 'analysis_dates.analysis_date') }},
+            customers_first_dated.first_as_of_date
+        ) as as_of_date
+
+    from event_days
+
+    cross join analysis_dates
+
+    inner join customers_first_dated
+        on event_days.customer_id = customers_first_dated.customer_id
 
 ),
 
@@ -209,8 +231,8 @@ event_periods as (
         customer_id,
         as_of_date,
 
-        count(case when event_type = 'visit' then 1 end) as visit_events,
-        count(case when event_type = 'add_to_cart' then 1 end) as add_to_cart_events
+        cast(sum(visit_events) as {{ dbt.type_bigint() }}) as visit_events,
+        cast(sum(add_to_cart_events) as {{ dbt.type_bigint() }}) as add_to_cart_events
 
     from events_dated
 
