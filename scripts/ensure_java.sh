@@ -15,15 +15,4 @@ for candidate in "${JAVA_HOME:+$JAVA_HOME/bin/java}" "$(command -v java || true)
     fi
 done
 
-if [ "$(id -u)" -eq 0 ]; then
-    SUDO=""
-elif command -v sudo > /dev/null; then
-    SUDO="sudo"
-else
-    echo "ensure_java: Spark needs Java 17 or later and none was found; installing it needs root; run: apt-get install -y openjdk-17-jre-headless" >&2
-    exit 1
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update
-$SUDO apt-get install -y --no-install-recommends openjdk-17-jre-headless
+exec "$(dirname "$0")/apt_install.sh" "ensure_java: Spark needs Java 17 or later and none was found" openjdk-17-jre-headless
