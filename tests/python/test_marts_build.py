@@ -197,13 +197,18 @@ def test_visit_pattern_marts_add_up(sample_build: DbtRun) -> None:
 
 
 def built_columns(run: DbtRun, schemas: tuple[str, ...]) -> dict[tuple[str, str], dict[str, str]]:
-    """(schema, table) -> {column: type as the contracts write it, e.g. decimal(18,2)}."""
+    """(schema, table) -> {column: type as the contracts write it, e.g. decimal(18,2)}.
+
+    DuckDB reports text columns as varchar; the contracts write them string (its alias,
+    and the name Spark accepts without a length).
+    """
     columns: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     for schema, table, column, data_type in run.query(
         "select table_schema, table_name, column_name, data_type from information_schema.columns"
         f" where table_schema in ({', '.join(repr(s) for s in schemas)}) order by ordinal_position"
     ):
-        columns[(schema, table)][column] = data_type.lower().replace(" ", "")
+        written = data_type.lower().replace(" ", "")
+        columns[(schema, table)][column] = "string" if written == "varchar" else written
     return columns
 
 
