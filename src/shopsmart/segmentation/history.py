@@ -79,8 +79,9 @@ def assign_history(
     _require(history.columns, (*HISTORY_INPUT_COLUMNS, *config.features), "segment history")
     _require(segments.columns, ("customer_id", "segment_id", "segment_name"), "customer segments")
     labels = segments.select("customer_id, segment_id, segment_name")
-    centroids = segment_centroids(features, arrow_to_pandas(labels.arrow()), config)
-    scaler = FeatureScaler.fit(by_customer(features), config)
+    features = by_customer(features)
+    scaler = FeatureScaler.fit(features, config)
+    centroids = _centroids(scaler, features, arrow_to_pandas(labels.arrow()))
     labelled = history.set_alias("history").join(
         labels.select("customer_id as labelled_customer_id, segment_id as labelled_segment_id").set_alias("labels"),
         "history.customer_id = labels.labelled_customer_id",
