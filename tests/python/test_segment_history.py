@@ -48,9 +48,11 @@ def history(rows: list[tuple[str, dt.date, bool, int, int]]) -> pd.DataFrame:
 def assign(
     rows: pd.DataFrame, today: pd.DataFrame, segments: pd.DataFrame, config: SegmentationConfig
 ) -> pd.DataFrame:
-    """assign_history over DuckDB relations of the frames, as the dbt model calls it, back as pandas."""
+    """assign_history over DuckDB relations of the frames, as the dbt model calls it, back as pandas
+    ordered by customer_id and month_end (the table itself is not sorted)."""
     connection = duckdb.connect()
-    return assign_history(connection.from_df(rows), today, connection.from_df(segments), config).df()
+    relation = assign_history(connection.from_df(rows), today, connection.from_df(segments), config)
+    return relation.order("customer_id, month_end").df()
 
 
 def test_centroids_are_the_mean_scaled_features_of_each_segment() -> None:
@@ -102,7 +104,7 @@ def test_analysis_date_rows_keep_customer_segments_label() -> None:
     assert result["is_analysis_date"].tolist() == [False, True]
 
 
-def test_rows_come_back_ordered_with_features_and_rfm_segment() -> None:
+def test_every_row_comes_back_with_features_and_rfm_segment() -> None:
     rows = history([("b", ANALYSIS_DATE, True, 10, 2), ("a", ANALYSIS_DATE, True, 10, 0), ("a", MONTH_END, False, 0, 0)])
     connection = duckdb.connect()
     relation = assign_history(connection.from_df(rows), TODAY, connection.from_df(SEGMENTS), CONFIG)
@@ -118,7 +120,7 @@ def test_rows_come_back_ordered_with_features_and_rfm_segment() -> None:
         "frequency",
         "visits",
     ]
-    assert relation.select("customer_id, month_end").fetchall() == [
+    assert relation.select("customer_id, month_end").order("customer_id, month_end").fetchall() == [
         ("a", MONTH_END),
         ("a", ANALYSIS_DATE),
         ("b", ANALYSIS_DATE),

@@ -73,8 +73,8 @@ def assign_history(
     customer_features, ``segments`` today's customer_segments. The scaler and the
     centroids are fitted in pandas on today's customers; the rows of ``history``, which
     grow with customers x months, are scaled and assigned by DuckDB (SQL from
-    :func:`history_sql`), so they never pass through Python. Rows come back ordered
-    by customer_id and month_end.
+    :func:`history_sql`), so they never pass through Python. The rows are not sorted:
+    the table is a set, and sorting customers x months would only cost time.
     """
     _require(history.columns, (*HISTORY_INPUT_COLUMNS, *config.features), "segment history")
     _require(segments.columns, ("customer_id", "segment_id", "segment_name"), "customer segments")
@@ -176,7 +176,6 @@ select
     rfm_segment,
     {feature_columns}
 from labelled
-order by customer_id, month_end
 """
 
 
