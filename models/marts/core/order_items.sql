@@ -123,6 +123,23 @@ joined as (
 
 ),
 
+converted as (
+
+    -- the amounts at capped prices, rounded once to the cent from the exact amounts
+    select
+        *,
+        {{ price_to_usd('unit_price_local', 'price_currency', 'price_units_per_usd') }} as unit_price_usd,
+        {{ price_to_usd('line_amount_exact', 'price_currency', 'price_units_per_usd') }} as line_total_usd,
+        {{ price_to_currency(
+            'line_amount_exact', 'price_currency', 'price_units_per_usd', 'currency', 'units_per_usd'
+        ) }} as line_total_local,
+        -- nearly every line: no cap applied, so the raw-price amounts are the same figures
+        unit_price_local = unit_price_local_uncapped as is_uncapped
+
+    from joined
+
+),
+
 final as (
 
     select
@@ -141,25 +158,30 @@ final as (
         quantity,
         unit_price_local,
         unit_price_local_uncapped,
-        {{ price_to_usd('unit_price_local', 'price_currency', 'price_units_per_usd') }} as unit_price_usd,
-        {{ price_to_usd('unit_price_local_uncapped', 'price_currency', 'price_units_per_usd') }}
-            as unit_price_usd_uncapped,
-        {{ price_to_usd('line_amount_exact', 'price_currency', 'price_units_per_usd') }} as line_total_usd,
-        {{ price_to_usd('line_amount_uncapped_exact', 'price_currency', 'price_units_per_usd') }}
-            as line_total_usd_uncapped,
-        {{ price_to_currency(
-            'line_amount_exact', 'price_currency', 'price_units_per_usd', 'currency', 'units_per_usd'
-        ) }} as line_total_local,
-        {{ price_to_currency(
-            'line_amount_uncapped_exact', 'price_currency', 'price_units_per_usd', 'currency', 'units_per_usd'
-        ) }} as line_total_local_uncapped,
+        unit_price_usd,
+        case
+            when is_uncapped then unit_price_usd
+            else {{ price_to_usd('unit_price_local_uncapped', 'price_currency', 'price_units_per_usd') }}
+        end as unit_price_usd_uncapped,
+        line_total_usd,
+        case
+            when is_uncapped then line_total_usd
+            else {{ price_to_usd('line_amount_uncapped_exact', 'price_currency', 'price_units_per_usd') }}
+        end as line_total_usd_uncapped,
+        line_total_local,
+        case
+            when is_uncapped then line_total_local
+            else {{ price_to_currency(
+                'line_amount_uncapped_exact', 'price_currency', 'price_units_per_usd', 'currency', 'units_per_usd'
+            ) }}
+        end as line_total_local_uncapped,
 
         is_price_outlier,
         order_status = 'success' as is_successful_order,
 
         checked_out_at
 
-    from joined
+    from converted
 
 )
 
