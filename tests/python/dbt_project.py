@@ -74,6 +74,15 @@ def run(command: list[str], work_dir: Path, env: dict[str, str] | None = None) -
     return DbtRun(completed.returncode, completed.stdout + completed.stderr, work_dir / "warehouse.duckdb")
 
 
+# `dbt build` arguments for a build that only makes tables, e.g. a full build that an
+# incremental or daily one is compared with: seeds and models, no data or unit tests
+# (the builds compared with it run the data tests; the sample build, the unit tests).
+TABLES_ONLY = ("--exclude-resource-type", "test", "unit_test")
+# ... and for the builds whose data tests matter but whose unit tests, which check the
+# SQL on fixed inputs and not the data, the sample build already runs.
+WITHOUT_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
+
+
 def dbt(command: str, work_dir: Path, env: dict[str, str] | None = None, *args: str) -> DbtRun:
     """Run `dbt <command>` on the project with its warehouse, target and logs in work_dir."""
     return run(

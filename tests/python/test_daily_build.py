@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 
 from dbt_project import (
-    PROJECT_DIR, DbtRun, assert_same_warehouse, dbt, generate_daily_shop, latest_build_status, run,
+    PROJECT_DIR, TABLES_ONLY, DbtRun, assert_same_warehouse, dbt, generate_daily_shop, latest_build_status, run,
 )
 
 SCRIPT = PROJECT_DIR / "scripts" / "build_daily.sh"
@@ -114,7 +114,7 @@ def test_the_daily_build_builds_what_reads_new_files(generated: Path, tmp_path: 
     assert not {"clv_holdout_inputs", "clv_holdout_calibration"} & models, models
     assert latest_build_status(second) == "complete"
 
-    full = dbt("build", tmp_path / "full", shop_env(data_dir))
+    full = dbt("build", tmp_path / "full", shop_env(data_dir), *TABLES_ONLY)
     assert full.returncode == 0, full.output[-5000:]
     assert_same_warehouse(second, full)
 
@@ -134,7 +134,7 @@ def test_the_daily_build_builds_what_reads_new_files(generated: Path, tmp_path: 
     assert {"base_shopsmart__orders", "order_items", "customer_rfm", "funnel_sessions"} <= built_models(work_dir)
     assert "base_shopsmart__events" not in built_models(work_dir)
     assert latest_build_status(third) == "complete"
-    corrected = dbt("build", tmp_path / "corrected", shop_env(data_dir))
+    corrected = dbt("build", tmp_path / "corrected", shop_env(data_dir), *TABLES_ONLY)
     assert corrected.returncode == 0, corrected.output[-5000:]
     assert_same_warehouse(third, corrected)
     assert third.query(

@@ -43,7 +43,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dbt_project import DbtRun, assert_same_warehouse, dbt, generate_daily_shop
+from dbt_project import TABLES_ONLY, WITHOUT_UNIT_TESTS, DbtRun, assert_same_warehouse, dbt, generate_daily_shop
 
 TABLE_FILES = ["customers.csv", "orders.csv", "line_items.csv", "products.csv"]
 EVENTS_GLOB = "events/*.csv"
@@ -115,7 +115,7 @@ class Shop:
     runs: list[DbtRun] = field(default_factory=list)
 
     def build(self, *args: str) -> DbtRun:
-        run = build(self.work_dir, self.data_dir, *args)
+        run = build(self.work_dir, self.data_dir, *WITHOUT_UNIT_TESTS, *args)
         self.runs.append(run)
         return run
 
@@ -199,10 +199,10 @@ def shop(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> Shop:
 def reference(
     shop: Shop, executor: ThreadPoolExecutor, tmp_path_factory: pytest.TempPathFactory
 ) -> Future[DbtRun]:
-    """The reference: one `dbt build` of all the days, started in the background."""
+    """The reference: one `dbt build` of all the days (tables only), started in the background."""
     root = tmp_path_factory.mktemp("reference")
     data_dir = make_data_dir(root / "data", shop.generated, shop.days)
-    return executor.submit(build, root / "build", data_dir)
+    return executor.submit(build, root / "build", data_dir, *TABLES_ONLY)
 
 
 def continue_from(shop: Shop) -> None:
@@ -267,7 +267,7 @@ def test_a_grown_file_is_reloaded(shop: Shop, executor: ThreadPoolExecutor) -> N
     incremental, full = in_parallel(
         executor,
         shop.build,
-        lambda: build(shop.tmp / "grown_full_build", shop.data_dir),
+        lambda: build(shop.tmp / "grown_full_build", shop.data_dir, *TABLES_ONLY),
     )
     shop.runs.append(incremental)
     assert_ok(incremental)
