@@ -37,8 +37,7 @@ from pyspark.sql import DataFrame, SparkSession
 from shopsmart.clv import ClvConfig, fit_parameters, lifetime_value_table, predict_lifetime_value
 from shopsmart.clv.calibration import holdout_calibration
 from shopsmart.segmentation import SegmentationConfig, arrow_to_pandas, assign_segments, select_model
-from shopsmart.segmentation.features import FeatureScaler, by_customer
-from shopsmart.segmentation.history import HISTORY_INPUT_COLUMNS, history_sql, segment_centroids
+from shopsmart.segmentation.history import HISTORY_INPUT_COLUMNS, history_sql, todays_scaling
 
 #: The profile and output of profiles.yml whose Spark session this step opens.
 PROFILE = "shopsmart_analytics"
@@ -176,8 +175,7 @@ def customer_segment_history(step: SparkStep, node: ModelNode) -> DataFrame:
     if missing:
         raise SparkStepError(f"customer_features_monthly: missing column(s) {', '.join(missing)}")
     labels = step.table("customer_segments").select("customer_id", "segment_id", "segment_name")
-    centroids = segment_centroids(features, arrow_to_pandas(labels.toArrow()), config)
-    scaler = FeatureScaler.fit(by_customer(features), config)
+    scaler, centroids = todays_scaling(features, arrow_to_pandas(labels.toArrow()), config)
     renamed = labels.selectExpr("customer_id as labelled_customer_id", "segment_id as labelled_segment_id")
     labelled = history.join(renamed, history["customer_id"] == renamed["labelled_customer_id"], how="left")
     view = "customer_segment_history__rows"

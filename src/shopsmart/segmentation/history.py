@@ -56,8 +56,17 @@ def segment_centroids(
     the customers' features scaled as today's ``features`` are (``FeatureScaler``
     fitted on them).
     """
+    return todays_scaling(features, segments, config)[1]
+
+
+def todays_scaling(
+    features: pd.DataFrame, segments: pd.DataFrame, config: SegmentationConfig
+) -> tuple[FeatureScaler, pd.DataFrame]:
+    """The FeatureScaler fitted on today's ``features`` and the centroids it gives
+    (:func:`segment_centroids`), the scaler fitted once: what :func:`history_sql` needs."""
     features = by_customer(features)
-    return _centroids(FeatureScaler.fit(features, config), features, segments)
+    scaler = FeatureScaler.fit(features, config)
+    return scaler, _centroids(scaler, features, segments)
 
 
 def assign_history(
@@ -79,9 +88,7 @@ def assign_history(
     _require(history.columns, (*HISTORY_INPUT_COLUMNS, *config.features), "segment history")
     _require(segments.columns, ("customer_id", "segment_id", "segment_name"), "customer segments")
     labels = segments.select("customer_id, segment_id, segment_name")
-    features = by_customer(features)
-    scaler = FeatureScaler.fit(features, config)
-    centroids = _centroids(scaler, features, arrow_to_pandas(labels.arrow()))
+    scaler, centroids = todays_scaling(features, arrow_to_pandas(labels.arrow()), config)
     labelled = history.set_alias("history").join(
         labels.select("customer_id as labelled_customer_id, segment_id as labelled_segment_id").set_alias("labels"),
         "history.customer_id = labels.labelled_customer_id",
