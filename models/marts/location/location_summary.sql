@@ -12,7 +12,7 @@ customers as (
 
 ),
 
-order_items as (
+order_items as {{ not_materialized() }} (
 
     select * from {{ ref('order_items') }}
 

@@ -24,7 +24,7 @@ sessionized_events as (
 
 ),
 
-order_items as (
+order_items as {{ not_materialized() }} (
 
     select * from {{ ref('order_items') }}
 

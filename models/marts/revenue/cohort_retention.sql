@@ -1,12 +1,12 @@
 with
 
-orders as (
+orders as {{ not_materialized() }} (
 
     select * from {{ ref('orders') }}
 
 ),
 
-sessionized_events as (
+sessionized_events as {{ not_materialized() }} (
 
     select * from {{ ref('int_events_sessionized') }}
 

@@ -9,7 +9,7 @@ customers as (
 
 ),
 
-orders as (
+orders as {{ not_materialized() }} (
 
     select * from {{ ref('orders') }}
 

@@ -6,7 +6,7 @@ customers as (
 
 ),
 
-sessionized_events as (
+sessionized_events as {{ not_materialized() }} (
 
     select * from {{ ref('int_events_sessionized') }}
 

@@ -72,7 +72,7 @@ orders as (
     ),
 
 {% endif %}
-sessionized_events as (
+sessionized_events as {{ not_materialized() }} (
 
     select * from {{ ref('int_events_sessionized') }}
     {% if is_incremental() -%}
