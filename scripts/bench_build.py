@@ -31,11 +31,12 @@ For each number of customers, in one run on the same machine:
 and prints a markdown table with a row per size, the slowest nodes per size, and the
 targets (checked, not asserted). dbt's output goes to log files in the temporary
 directory; the repository's target/ and logs/ are not touched. The memory limit is
-the profile's default unless --memory-limit sets SHOPSMART_DUCKDB_MEMORY_LIMIT.
+the profile's default unless --memory-limit sets SHOPSMART_DUCKDB_MEMORY_LIMIT, and
+so are the dbt threads unless --threads sets SHOPSMART_DUCKDB_THREADS.
 
 Usage (from the repository root):
     .venv/bin/python scripts/bench_build.py [--customers 100000 1000000]
-        [--cache .bench_cache] [--memory-limit 6GB] [--json PATH] [--keep]
+        [--cache .bench_cache] [--memory-limit 6GB] [--threads 1] [--json PATH] [--keep]
         [--skip-incremental] [--build-only]
 """
 
@@ -170,7 +171,7 @@ def working_folder(source: Path, folder: Path) -> list[Path]:
 # --- dbt ---------------------------------------------------------------------------
 
 
-def dbt_environment(data: Path, work_dir: Path, memory_limit: str | None) -> dict[str, str]:
+def dbt_environment(data: Path, work_dir: Path, memory_limit: str | None, threads: int | None) -> dict[str, str]:
     """The environment of the dbt commands: this benchmark's settings and none of the caller's."""
     env = {
         k: v for k, v in os.environ.items()
@@ -190,6 +191,8 @@ def dbt_environment(data: Path, work_dir: Path, memory_limit: str | None) -> dic
     )
     if memory_limit:
         env["SHOPSMART_DUCKDB_MEMORY_LIMIT"] = memory_limit
+    if threads:
+        env["SHOPSMART_DUCKDB_THREADS"] = str(threads)
     return env
 
 
@@ -261,10 +264,10 @@ def execution_time(nodes: list[dict[str, Any]], name: str) -> float | None:
 # --- floor -------------------------------------------------------------------------
 
 
-def profile_memory_limit() -> str | None:
-    """The default of SHOPSMART_DUCKDB_MEMORY_LIMIT in profiles.yml, the limit dbt runs with."""
+def profile_default(variable: str) -> str | None:
+    """The default of an environment variable in profiles.yml (e.g. the memory limit dbt runs with)."""
     match = re.search(
-        r"env_var\(\s*['\"]SHOPSMART_DUCKDB_MEMORY_LIMIT['\"]\s*,\s*['\"]([^'\"]+)['\"]",
+        rf"env_var\(\s*['\"]{variable}['\"]\s*,\s*['\"]([^'\"]+)['\"]",
         (PROJECT_DIR / "profiles.yml").read_text(),
     )
     return match.group(1) if match else None
@@ -365,7 +368,8 @@ def time_query(sql: str, database: Path, memory_limit: str | None) -> float:
 
 
 def bench_size(
-    customers: int, source: Path, work_dir: Path, memory_limit: str | None, incremental: bool, build_only: bool,
+    customers: int, source: Path, work_dir: Path, memory_limit: str | None, threads: int | None,
+    incremental: bool, build_only: bool,
 ) -> dict[str, Any]:
     """Every figure of one size, measured in the order the module docstring lists them.
 
@@ -374,8 +378,8 @@ def bench_size(
     print(f"\n{customers:,} customers ({source})", flush=True)
     data = work_dir / "data"
     held_out = working_folder(source, data)
-    env = dbt_environment(data, work_dir, memory_limit)
-    floor_limit = memory_limit or profile_memory_limit()
+    env = dbt_environment(data, work_dir, memory_limit, threads)
+    floor_limit = memory_limit or profile_default("SHOPSMART_DUCKDB_MEMORY_LIMIT")
     figures: dict[str, Any] = {
         "customers": customers,
         "events": sum(rows_per_file(day_files(source))),
@@ -384,6 +388,7 @@ def bench_size(
         "held_out_events": sum(rows_per_file(held_out)),
         "cores": os.cpu_count(),
         "memory_limit": floor_limit,
+        "dbt_threads": threads or int(profile_default("SHOPSMART_DUCKDB_THREADS") or 1),
     }
 
     figures["parse_s"] = run_dbt(["parse", "--no-partial-parse"], env, work_dir, "parse").seconds
@@ -436,7 +441,7 @@ def number(value: float | None, digits: int = 1) -> str:
 
 def print_table(sizes: list[dict[str, Any]]) -> None:
     header = (
-        "customers", "events", "cores", "parse s", "build s", "peak RSS GiB", "run s", "test s",
+        "customers", "events", "cores", "dbt threads", "parse s", "build s", "peak RSS GiB", "run s", "test s",
         "floor s (RFM + JSON)", "build/floor", "customer_rfm/RFM query", "incremental day s",
         "incremental share %",
     )
@@ -444,7 +449,8 @@ def print_table(sizes: list[dict[str, Any]]) -> None:
     print("|" + "|".join("---:" for _ in header) + "|")
     for s in sizes:
         row = (
-            f"{s['customers']:,}", f"{s['events']:,}", str(s["cores"]), number(s["parse_s"]),
+            f"{s['customers']:,}", f"{s['events']:,}", str(s["cores"]), str(s.get("dbt_threads", "")),
+            number(s["parse_s"]),
             number(s["build_s"]), number(s["peak_rss_gib"], 2), number(s.get("run_s")), number(s.get("test_s")),
             f"{number(s.get('floor_s'), 2)} ({number(s.get('rfm_query_s'), 2)} + {number(s.get('json_query_s'), 2)})",
             number(s.get("build_over_floor")), number(s.get("rfm_model_over_query")),
@@ -488,6 +494,7 @@ def main() -> None:
     parser.add_argument("--customers", type=int, nargs="+", default=[100_000, 1_000_000], help="sizes to run")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="folder of the generated data")
     parser.add_argument("--memory-limit", help="SHOPSMART_DUCKDB_MEMORY_LIMIT (default: the profile's)")
+    parser.add_argument("--threads", type=int, help="SHOPSMART_DUCKDB_THREADS, dbt threads (default: the profile's)")
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, warehouses)")
     parser.add_argument("--skip-incremental", action="store_true", help="skip the incremental day")
@@ -505,7 +512,8 @@ def main() -> None:
             work_dir = temp_dir / str(customers)
             work_dir.mkdir()
             sizes.append(bench_size(
-                customers, source, work_dir, args.memory_limit, not args.skip_incremental, args.build_only,
+                customers, source, work_dir, args.memory_limit, args.threads, not args.skip_incremental,
+                args.build_only,
             ))
     finally:
         if args.keep:
