@@ -32,11 +32,13 @@ and prints a markdown table with a row per size, the slowest nodes per size, and
 targets (checked, not asserted). dbt's output goes to log files in the temporary
 directory; the repository's target/ and logs/ are not touched. The memory limit is
 the profile's default unless --memory-limit sets SHOPSMART_DUCKDB_MEMORY_LIMIT, and
-so are the dbt threads unless --threads sets SHOPSMART_DUCKDB_THREADS.
+so are the dbt threads unless --threads sets SHOPSMART_DUCKDB_THREADS and DuckDB's own
+threads unless --engine-threads sets SHOPSMART_DUCKDB_ENGINE_THREADS.
 
 Usage (from the repository root):
     .venv/bin/python scripts/bench_build.py [--customers 100000 1000000]
-        [--cache .bench_cache] [--memory-limit 6GB] [--threads 1] [--json PATH] [--keep]
+        [--cache .bench_cache] [--memory-limit 6GB] [--threads 1] [--engine-threads 2]
+        [--json PATH] [--keep]
         [--skip-incremental] [--build-only]
 """
 
@@ -171,7 +173,9 @@ def working_folder(source: Path, folder: Path) -> list[Path]:
 # --- dbt ---------------------------------------------------------------------------
 
 
-def dbt_environment(data: Path, work_dir: Path, memory_limit: str | None, threads: int | None) -> dict[str, str]:
+def dbt_environment(
+    data: Path, work_dir: Path, memory_limit: str | None, threads: int | None, engine_threads: int | None,
+) -> dict[str, str]:
     """The environment of the dbt commands: this benchmark's settings and none of the caller's."""
     env = {
         k: v for k, v in os.environ.items()
@@ -193,6 +197,8 @@ def dbt_environment(data: Path, work_dir: Path, memory_limit: str | None, thread
         env["SHOPSMART_DUCKDB_MEMORY_LIMIT"] = memory_limit
     if threads:
         env["SHOPSMART_DUCKDB_THREADS"] = str(threads)
+    if engine_threads:
+        env["SHOPSMART_DUCKDB_ENGINE_THREADS"] = str(engine_threads)
     return env
 
 
@@ -369,7 +375,7 @@ def time_query(sql: str, database: Path, memory_limit: str | None) -> float:
 
 def bench_size(
     customers: int, source: Path, work_dir: Path, memory_limit: str | None, threads: int | None,
-    incremental: bool, build_only: bool,
+    engine_threads: int | None, incremental: bool, build_only: bool,
 ) -> dict[str, Any]:
     """Every figure of one size, measured in the order the module docstring lists them.
 
@@ -378,7 +384,7 @@ def bench_size(
     print(f"\n{customers:,} customers ({source})", flush=True)
     data = work_dir / "data"
     held_out = working_folder(source, data)
-    env = dbt_environment(data, work_dir, memory_limit, threads)
+    env = dbt_environment(data, work_dir, memory_limit, threads, engine_threads)
     floor_limit = memory_limit or profile_default("SHOPSMART_DUCKDB_MEMORY_LIMIT")
     figures: dict[str, Any] = {
         "customers": customers,
@@ -389,6 +395,7 @@ def bench_size(
         "cores": os.cpu_count(),
         "memory_limit": floor_limit,
         "dbt_threads": threads or int(profile_default("SHOPSMART_DUCKDB_THREADS") or 1),
+        "duckdb_threads": engine_threads or int(profile_default("SHOPSMART_DUCKDB_ENGINE_THREADS") or 1),
     }
 
     figures["parse_s"] = run_dbt(["parse", "--no-partial-parse"], env, work_dir, "parse").seconds
@@ -441,7 +448,8 @@ def number(value: float | None, digits: int = 1) -> str:
 
 def print_table(sizes: list[dict[str, Any]]) -> None:
     header = (
-        "customers", "events", "cores", "dbt threads", "parse s", "build s", "peak RSS GiB", "run s", "test s",
+        "customers", "events", "cores", "dbt threads", "DuckDB threads", "parse s", "build s", "peak RSS GiB",
+        "run s", "test s",
         "floor s (RFM + JSON)", "build/floor", "customer_rfm/RFM query", "incremental day s",
         "incremental share %",
     )
@@ -450,7 +458,7 @@ def print_table(sizes: list[dict[str, Any]]) -> None:
     for s in sizes:
         row = (
             f"{s['customers']:,}", f"{s['events']:,}", str(s["cores"]), str(s.get("dbt_threads", "")),
-            number(s["parse_s"]),
+            str(s.get("duckdb_threads", "")), number(s["parse_s"]),
             number(s["build_s"]), number(s["peak_rss_gib"], 2), number(s.get("run_s")), number(s.get("test_s")),
             f"{number(s.get('floor_s'), 2)} ({number(s.get('rfm_query_s'), 2)} + {number(s.get('json_query_s'), 2)})",
             number(s.get("build_over_floor")), number(s.get("rfm_model_over_query")),
@@ -495,6 +503,10 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="folder of the generated data")
     parser.add_argument("--memory-limit", help="SHOPSMART_DUCKDB_MEMORY_LIMIT (default: the profile's)")
     parser.add_argument("--threads", type=int, help="SHOPSMART_DUCKDB_THREADS, dbt threads (default: the profile's)")
+    parser.add_argument(
+        "--engine-threads", type=int,
+        help="SHOPSMART_DUCKDB_ENGINE_THREADS, DuckDB's own threads (default: the profile's)",
+    )
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, warehouses)")
     parser.add_argument("--skip-incremental", action="store_true", help="skip the incremental day")
@@ -512,8 +524,8 @@ def main() -> None:
             work_dir = temp_dir / str(customers)
             work_dir.mkdir()
             sizes.append(bench_size(
-                customers, source, work_dir, args.memory_limit, args.threads, not args.skip_incremental,
-                args.build_only,
+                customers, source, work_dir, args.memory_limit, args.threads, args.engine_threads,
+                not args.skip_incremental, args.build_only,
             ))
     finally:
         if args.keep:

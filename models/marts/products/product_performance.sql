@@ -12,7 +12,7 @@ currency_rates as (
 
 ),
 
-cart_products as (
+cart_products as {{ not_materialized() }} (
 
     select * from {{ ref('int_cart_products_summarized') }}
 
