@@ -173,10 +173,11 @@ def working_folder(source: Path, folder: Path) -> list[Path]:
 # --- dbt ---------------------------------------------------------------------------
 
 
-def dbt_environment(
-    data: Path, work_dir: Path, memory_limit: str | None, threads: int | None, engine_threads: int | None,
-) -> dict[str, str]:
-    """The environment of the dbt commands: this benchmark's settings and none of the caller's."""
+def dbt_environment(data: Path, work_dir: Path, overrides: dict[str, str]) -> dict[str, str]:
+    """The environment of the dbt commands: this benchmark's settings and none of the caller's.
+
+    overrides: profile variables set on the command line (e.g. SHOPSMART_DUCKDB_MEMORY_LIMIT).
+    """
     env = {
         k: v for k, v in os.environ.items()
         if not k.startswith(("SHOPSMART_", "DBT_")) and k != "ONLINE_RETAIL_PATH"
@@ -193,12 +194,7 @@ def dbt_environment(
         DBT_TARGET_PATH=str(work_dir / "target"),
         DBT_LOG_PATH=str(work_dir / "logs"),
     )
-    if memory_limit:
-        env["SHOPSMART_DUCKDB_MEMORY_LIMIT"] = memory_limit
-    if threads:
-        env["SHOPSMART_DUCKDB_THREADS"] = str(threads)
-    if engine_threads:
-        env["SHOPSMART_DUCKDB_ENGINE_THREADS"] = str(engine_threads)
+    env.update(overrides)
     return env
 
 
@@ -277,6 +273,11 @@ def profile_default(variable: str) -> str | None:
         (PROJECT_DIR / "profiles.yml").read_text(),
     )
     return match.group(1) if match else None
+
+
+def dbt_setting(overrides: dict[str, str], variable: str) -> str | None:
+    """The value dbt runs with: the command line's override, else the profile's default."""
+    return overrides.get(variable) or profile_default(variable)
 
 
 def rfm_query(data: Path) -> str:
@@ -374,8 +375,7 @@ def time_query(sql: str, database: Path, memory_limit: str | None) -> float:
 
 
 def bench_size(
-    customers: int, source: Path, work_dir: Path, memory_limit: str | None, threads: int | None,
-    engine_threads: int | None, incremental: bool, build_only: bool,
+    customers: int, source: Path, work_dir: Path, overrides: dict[str, str], incremental: bool, build_only: bool,
 ) -> dict[str, Any]:
     """Every figure of one size, measured in the order the module docstring lists them.
 
@@ -384,8 +384,8 @@ def bench_size(
     print(f"\n{customers:,} customers ({source})", flush=True)
     data = work_dir / "data"
     held_out = working_folder(source, data)
-    env = dbt_environment(data, work_dir, memory_limit, threads, engine_threads)
-    floor_limit = memory_limit or profile_default("SHOPSMART_DUCKDB_MEMORY_LIMIT")
+    env = dbt_environment(data, work_dir, overrides)
+    floor_limit = dbt_setting(overrides, "SHOPSMART_DUCKDB_MEMORY_LIMIT")
     figures: dict[str, Any] = {
         "customers": customers,
         "events": sum(rows_per_file(day_files(source))),
@@ -394,8 +394,8 @@ def bench_size(
         "held_out_events": sum(rows_per_file(held_out)),
         "cores": os.cpu_count(),
         "memory_limit": floor_limit,
-        "dbt_threads": threads or int(profile_default("SHOPSMART_DUCKDB_THREADS") or 1),
-        "duckdb_threads": engine_threads or int(profile_default("SHOPSMART_DUCKDB_ENGINE_THREADS") or 1),
+        "dbt_threads": int(dbt_setting(overrides, "SHOPSMART_DUCKDB_THREADS") or 1),
+        "duckdb_threads": int(dbt_setting(overrides, "SHOPSMART_DUCKDB_ENGINE_THREADS") or 1),
     }
 
     figures["parse_s"] = run_dbt(["parse", "--no-partial-parse"], env, work_dir, "parse").seconds
@@ -517,6 +517,12 @@ def main() -> None:
     args = parser.parse_args()
 
     sources = {customers: cached_data(args.cache.resolve(), customers) for customers in args.customers}
+    given = {
+        "SHOPSMART_DUCKDB_MEMORY_LIMIT": args.memory_limit,
+        "SHOPSMART_DUCKDB_THREADS": args.threads,
+        "SHOPSMART_DUCKDB_ENGINE_THREADS": args.engine_threads,
+    }
+    overrides = {variable: str(value) for variable, value in given.items() if value}
     temp_dir = Path(tempfile.mkdtemp(prefix="bench_build_"))
     try:
         sizes = []
@@ -524,8 +530,7 @@ def main() -> None:
             work_dir = temp_dir / str(customers)
             work_dir.mkdir()
             sizes.append(bench_size(
-                customers, source, work_dir, args.memory_limit, args.threads, args.engine_threads,
-                not args.skip_incremental, args.build_only,
+                customers, source, work_dir, overrides, not args.skip_incremental, args.build_only,
             ))
     finally:
         if args.keep:
