@@ -1,6 +1,6 @@
 with
 
-segment_history as (
+segment_history as {{ not_materialized() }} (
 
     select * from {{ ref('customer_segment_history') }}
 
@@ -25,53 +25,86 @@ date_pairs as (
 
 ),
 
-memberships as (
+history_pairs as (
 
-    -- each customer's segment at each date, in both segmentations
+    -- every customer at a date with their row at the date before, joined once for both segmentations; a
+    -- customer who did not exist then is a new customer, not a transition
     select
-        'kmeans' as segmentation,
-        customer_id,
-        segment_name as segment,
-        month_end
+        date_pairs.previous_month_end,
+        date_pairs.month_end,
+        previous_history.customer_id is null as is_new_customer,
+        previous_history.segment_name as previous_segment_name,
+        current_history.segment_name,
+        previous_history.rfm_segment as previous_rfm_segment,
+        current_history.rfm_segment
 
-    from segment_history
+    from date_pairs
 
-    union all
+    inner join segment_history as current_history
+        on date_pairs.month_end = current_history.month_end
 
+    left join segment_history as previous_history
+        on
+            current_history.customer_id = previous_history.customer_id
+            and date_pairs.previous_month_end = previous_history.month_end
+
+    where date_pairs.previous_month_end is not null
+
+),
+
+pair_counts as (
+
+    -- the customers per pair of dates and pair of rows, both segmentations together: few groups
     select
-        'rfm' as segmentation,
-        customer_id,
-        rfm_segment as segment,
-        month_end
+        previous_month_end,
+        month_end,
+        is_new_customer,
+        previous_segment_name,
+        segment_name,
+        previous_rfm_segment,
+        rfm_segment,
 
-    from segment_history
+        count(*) as customers
+
+    from history_pairs
+
+    group by
+        previous_month_end,
+        month_end,
+        is_new_customer,
+        previous_segment_name,
+        segment_name,
+        previous_rfm_segment,
+        rfm_segment
 
 ),
 
 moves as (
 
-    -- every customer at a date with their segment at the date before; a customer who did not exist
-    -- then is a new customer, not a transition
+    -- each segmentation's moves
     select
-        current_memberships.segmentation,
-        coalesce(previous_memberships.segment, 'New customer') as from_segment,
-        current_memberships.segment as to_segment,
-        previous_memberships.customer_id is null as is_new_customer,
-        date_pairs.previous_month_end,
-        date_pairs.month_end
+        'kmeans' as segmentation,
+        coalesce(previous_segment_name, 'New customer') as from_segment,
+        segment_name as to_segment,
+        is_new_customer,
+        previous_month_end,
+        month_end,
+        customers
 
-    from date_pairs
+    from pair_counts
 
-    inner join memberships as current_memberships
-        on date_pairs.month_end = current_memberships.month_end
+    union all
 
-    left join memberships as previous_memberships
-        on
-            current_memberships.segmentation = previous_memberships.segmentation
-            and current_memberships.customer_id = previous_memberships.customer_id
-            and date_pairs.previous_month_end = previous_memberships.month_end
+    select
+        'rfm' as segmentation,
+        coalesce(previous_rfm_segment, 'New customer') as from_segment,
+        rfm_segment as to_segment,
+        is_new_customer,
+        previous_month_end,
+        month_end,
+        customers
 
-    where date_pairs.previous_month_end is not null
+    from pair_counts
 
 ),
 
@@ -85,7 +118,7 @@ transitions as (
         previous_month_end,
         month_end,
 
-        count(*) as customers
+        sum(customers) as customers
 
     from moves
 
