@@ -273,7 +273,6 @@ checked as (
 
     select
         ranked.*,
-        ranked.event_id_raw as source_key,
         -- rejection_reason, and the rejected customer or product an event is rejected for
         {{ rejection_columns([
             {
@@ -306,9 +305,9 @@ final as (
 
     select
         source_file,
-        source_key,
+        -- the raw key and the raw row are kept for the rejected rows only, which go to the quarantine
+        case when rejection_reason is not null then event_id_raw end as source_key,
         row_fingerprint,
-        -- the raw row is kept for the rejected rows only, which go to the quarantine
         case when rejection_reason is not null then {{ raw_object }} end as raw_values,
 
         event_id,

@@ -91,7 +91,6 @@ checked as (
 
     select
         ranked.*,
-        ranked.line_item_id_raw as source_key,
         -- rejection_reason, and the rejected order or product a line item is rejected for
         {{ rejection_columns([
             {
@@ -128,9 +127,25 @@ checked as (
 
 final as (
 
+    -- the raw texts are not kept as columns: the raw key and the raw row of a rejected
+    -- row go to the quarantine (source_key, raw_values); an accepted row has its values typed
     select
-        *,
-        -- the raw row is kept for the rejected rows only, which go to the quarantine
+        line_item_id,
+        order_id,
+        product_id,
+        quantity,
+
+        row_check_reason,
+        has_shared_key,
+        copy_number,
+        row_rejection_reason,
+        key_rank,
+        kept_raw_values,
+        case when rejection_reason is not null then line_item_id_raw end as source_key,
+        rejection_reason,
+        parent_table,
+        parent_key,
+        parent_reason,
         case when rejection_reason is not null then {{ raw_object }} end as raw_values
 
     from checked

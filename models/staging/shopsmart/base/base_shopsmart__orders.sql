@@ -84,7 +84,6 @@ checked as (
 
     select
         ranked.*,
-        ranked.order_id_raw as source_key,
         -- rejection_reason, and the rejected customer an order is rejected for
         {{ rejection_columns([{
             'parent': 'customers',
@@ -106,9 +105,25 @@ checked as (
 
 final as (
 
+    -- the raw texts are not kept as columns: the raw key and the raw row of a rejected
+    -- row go to the quarantine (source_key, raw_values); an accepted row has its values typed
     select
-        *,
-        -- the raw row is kept for the rejected rows only, which go to the quarantine
+        order_id,
+        customer_id,
+        status,
+        checked_out_at,
+
+        row_check_reason,
+        has_shared_key,
+        copy_number,
+        row_rejection_reason,
+        key_rank,
+        kept_raw_values,
+        case when rejection_reason is not null then order_id_raw end as source_key,
+        rejection_reason,
+        parent_table,
+        parent_key,
+        parent_reason,
         case when rejection_reason is not null then {{ raw_object }} end as raw_values
 
     from checked
