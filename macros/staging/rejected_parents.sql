@@ -69,3 +69,26 @@
     {%- endif %}
     {%- endfor %}
 {%- endmacro %}
+
+
+{#
+    The columns a base model keeps after its typed values, from the CTE `checked`
+    (the columns of rank_duplicates and rejection_columns), with the raw texts of a
+    rejected row only, for the quarantine: source_key (`raw_key`, the key column as
+    exported) and raw_values (`raw_object`, the row as JSON text). An accepted row
+    has null in both: its values are in the typed columns.
+#}
+{% macro base_check_columns(raw_key, raw_object) -%}
+    row_check_reason,
+    has_shared_key,
+    copy_number,
+    row_rejection_reason,
+    key_rank,
+    kept_raw_values,
+    case when rejection_reason is not null then {{ raw_key }} end as source_key,
+    rejection_reason,
+    parent_table,
+    parent_key,
+    parent_reason,
+    case when rejection_reason is not null then {{ raw_object }} end as raw_values
+{%- endmacro %}

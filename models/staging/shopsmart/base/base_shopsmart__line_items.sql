@@ -127,26 +127,14 @@ checked as (
 
 final as (
 
-    -- the raw texts are not kept as columns: the raw key and the raw row of a rejected
-    -- row go to the quarantine (source_key, raw_values); an accepted row has its values typed
+    -- the typed values, the checks, and the raw texts of a rejected row only
     select
         line_item_id,
         order_id,
         product_id,
         quantity,
 
-        row_check_reason,
-        has_shared_key,
-        copy_number,
-        row_rejection_reason,
-        key_rank,
-        kept_raw_values,
-        case when rejection_reason is not null then line_item_id_raw end as source_key,
-        rejection_reason,
-        parent_table,
-        parent_key,
-        parent_reason,
-        case when rejection_reason is not null then {{ raw_object }} end as raw_values
+        {{ base_check_columns('line_item_id_raw', raw_object) }}
 
     from checked
 
