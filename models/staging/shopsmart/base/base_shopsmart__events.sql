@@ -103,10 +103,10 @@ shared_event_ids as (
     having count(*) > 1
     {%- if is_incremental() %}
 
-    union
+        union
 
-    select event_id
-    from loaded
+        select event_id
+        from loaded
     {%- endif %}
 
 ),
