@@ -85,7 +85,7 @@ final as (
         events,
         visits,
         cast(duration_milliseconds / 1000.0 as numeric(18, 3)) as duration_seconds,
-        cast(round(duration_milliseconds / 60000.0, 2) as numeric(18, 2)) as duration_minutes,
+        {{ round_decimal('duration_milliseconds / 60000.0', 2) }} as duration_minutes,
 
         has_add_to_cart,
         has_checkout,

@@ -229,18 +229,15 @@ final as (
         active_days,
         active_span_days,
         -- visits per 7 days of the active span; a span shorter than a week counts as one week
-        cast(
-            case
-                when visits = 0 then 0
-                else round(visits * 7.0 / greatest(active_span_days, 7), 4)
-            end as numeric(18, 4)
-        ) as visits_per_week,
-        cast(round(mean_gap_milliseconds / 86400000.0, 4) as numeric(18, 4)) as mean_days_between_visits,
-        cast(round(median_gap_milliseconds / 86400000.0, 4) as numeric(18, 4)) as median_days_between_visits,
+        {{ round_decimal(
+            'case when visits = 0 then 0 else visits * 7.0 / greatest(active_span_days, 7) end', 4
+        ) }} as visits_per_week,
+        {{ round_decimal('mean_gap_milliseconds / 86400000.0', 4) }} as mean_days_between_visits,
+        {{ round_decimal('median_gap_milliseconds / 86400000.0', 4) }} as median_days_between_visits,
         preferred_day_of_week,
         preferred_hour_of_day,
         {{ ratio('events', 'sessions') }} as events_per_session,
-        cast(round(mean_session_seconds / 60.0, 2) as numeric(18, 2)) as mean_session_minutes,
+        {{ round_decimal('mean_session_seconds / 60.0', 2) }} as mean_session_minutes,
 
         first_visit_at,
         last_visit_at

@@ -98,15 +98,11 @@ final as (
         sessions,
         visitors,
         -- mean daily visits over this day and the six before it; null until a full week is available
-        cast(
-            case
-                when row_number() over (order by date_day) >= 7
-                    then round(avg(visits) over (
-                        order by date_day
-                        rows between 6 preceding and current row
-                    ), 4)
-            end as numeric(18, 4)
-        ) as visits_7_day_average
+        {{ round_decimal(
+            'case when row_number() over (order by date_day) >= 7'
+            ~ ' then avg(visits) over (order by date_day rows between 6 preceding and current row) end',
+            4
+        ) }} as visits_7_day_average
 
     from daily
 

@@ -181,7 +181,7 @@ final as (
         ) as months_since,
         cohort_size,
         active_customers,
-        cast(round(active_customers * 1.0 / cohort_size, 4) as numeric(18, 4)) as retention_rate
+        {{ round_decimal('active_customers * 1.0 / cohort_size', 4) }} as retention_rate
 
     from retention
 

@@ -201,27 +201,23 @@ final as (
 
         segment_summary.customers,
         segment_summary.buyers,
-        cast(round(segment_summary.customers * 1.0 / overall.customers, 4) as numeric(18, 4)) as customer_share,
+        {{ ratio('segment_summary.customers', 'overall.customers') }} as customer_share,
         {{ round_money('segment_summary.revenue_usd') }} as revenue_usd,
-        cast(
-            round(segment_summary.revenue_usd / nullif(overall.revenue_usd, 0), 4) as numeric(18, 4)
-        ) as revenue_share,
-        cast(round(segment_summary.mean_recency_days, 1) as numeric(18, 1)) as mean_recency_days,
-        cast(round(segment_summary.mean_frequency, 2) as numeric(18, 2)) as mean_frequency,
-        {{ round_money('segment_summary.mean_monetary_usd') }} as mean_monetary_usd,
-        {{ round_money('segment_summary.mean_average_order_value_usd') }} as mean_average_order_value_usd,
-        cast(round(segment_summary.mean_total_items, 2) as numeric(18, 2)) as mean_total_items,
-        cast(round(segment_summary.mean_cancellation_rate, 4) as numeric(18, 4)) as mean_cancellation_rate,
-        cast(round(segment_summary.mean_visits, 2) as numeric(18, 2)) as mean_visits,
-        cast(round(segment_summary.mean_add_to_cart_events, 2) as numeric(18, 2)) as mean_add_to_cart_events,
-        cast(round(segment_summary.mean_r_score, 2) as numeric(18, 2)) as mean_r_score,
-        cast(round(segment_summary.mean_f_score, 2) as numeric(18, 2)) as mean_f_score,
-        cast(round(segment_summary.mean_m_score, 2) as numeric(18, 2)) as mean_m_score,
+        {{ ratio('segment_summary.revenue_usd', 'overall.revenue_usd') }} as revenue_share,
+        {{ round_decimal('segment_summary.mean_recency_days', 1) }} as mean_recency_days,
+        {{ round_decimal('segment_summary.mean_frequency', 2) }} as mean_frequency,
+        {{ round_decimal('segment_summary.mean_monetary_usd', 2) }} as mean_monetary_usd,
+        {{ round_decimal('segment_summary.mean_average_order_value_usd', 2) }} as mean_average_order_value_usd,
+        {{ round_decimal('segment_summary.mean_total_items', 2) }} as mean_total_items,
+        {{ round_decimal('segment_summary.mean_cancellation_rate', 4) }} as mean_cancellation_rate,
+        {{ round_decimal('segment_summary.mean_visits', 2) }} as mean_visits,
+        {{ round_decimal('segment_summary.mean_add_to_cart_events', 2) }} as mean_add_to_cart_events,
+        {{ round_decimal('segment_summary.mean_r_score', 2) }} as mean_r_score,
+        {{ round_decimal('segment_summary.mean_f_score', 2) }} as mean_f_score,
+        {{ round_decimal('segment_summary.mean_m_score', 2) }} as mean_m_score,
         {{ round_money('segment_summary.lifetime_value_usd') }} as lifetime_value_usd,
-        cast(
-            round(segment_summary.lifetime_value_usd / nullif(overall.lifetime_value_usd, 0), 4) as numeric(18, 4)
-        ) as lifetime_value_share,
-        {{ round_money('segment_summary.mean_lifetime_value_usd') }} as mean_lifetime_value_usd,
+        {{ ratio('segment_summary.lifetime_value_usd', 'overall.lifetime_value_usd') }} as lifetime_value_share,
+        {{ round_decimal('segment_summary.mean_lifetime_value_usd', 2) }} as mean_lifetime_value_usd,
         round(segment_summary.mean_probability_active, 4) as mean_probability_active
 
     from segment_summary

@@ -81,8 +81,8 @@ final as (
         customer_id,
 
         sessions_to_first_checkout,
-        cast(round(milliseconds_to_first_checkout / 60000.0, 2) as numeric(18, 2)) as minutes_to_first_checkout,
-        cast(round(milliseconds_to_first_checkout / 86400000.0, 4) as numeric(18, 4)) as days_to_first_checkout,
+        {{ round_decimal('milliseconds_to_first_checkout / 60000.0', 2) }} as minutes_to_first_checkout,
+        {{ round_decimal('milliseconds_to_first_checkout / 86400000.0', 4) }} as days_to_first_checkout,
 
         first_checkout_at is not null as has_checkout,
 
