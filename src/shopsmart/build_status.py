@@ -43,7 +43,7 @@ NEXT_COMMANDS = (
 
 def summary(connection: duckdb.DuckDBPyConnection, database: Path, exports: Path) -> list[str]:
     """What a user needs after a complete build: where things are, what was built, what was rejected."""
-    (marts,) = connection.execute("select count(*) from duckdb_tables() where schema_name = 'marts'").fetchone()
+    [(marts,)] = connection.execute("select count(*) from duckdb_tables() where schema_name = 'marts'").fetchall()
     quarantined = connection.execute(
         "select source_table, count(*) from audit.quarantine group by source_table order by source_table"
     ).fetchall()

@@ -68,16 +68,16 @@ class BuildStatus:
 
 def latest_build_status(connection: duckdb.DuckDBPyConnection) -> BuildStatus | None:
     """The latest row of audit.build_status, or None when the table is missing or empty."""
-    (exists,) = connection.execute(
+    [(exists,)] = connection.execute(
         "select count(*) from information_schema.tables where table_schema = 'audit' and table_name = 'build_status'"
-    ).fetchone()
+    ).fetchall()
     if not exists:
         return None
-    row = connection.execute(
+    rows = connection.execute(
         f"select run_id, command, status, started_at, recorded_at from {BUILD_STATUS_TABLE}"
         " order by recorded_at desc limit 1"
-    ).fetchone()
-    return BuildStatus(*row) if row else None
+    ).fetchall()
+    return BuildStatus(*rows[0]) if rows else None
 
 
 def require_complete_build(connection: duckdb.DuckDBPyConnection, database: Path) -> BuildStatus:

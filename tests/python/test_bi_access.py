@@ -69,15 +69,15 @@ def test_every_mart_is_exported_with_its_rows_and_columns(sample_build: DbtRun, 
             path = export_dir / schema / f"{name}.parquet"
             table = pq.read_table(path)
             columns = [row[0] for row in connection.sql(f"describe {schema}.{name}").fetchall()]
-            (rows,) = connection.sql(f"select count(*) from {schema}.{name}").fetchone()
+            [(rows,)] = connection.sql(f"select count(*) from {schema}.{name}").fetchall()
             assert table.column_names == columns, name
             assert table.num_rows == rows, name
             # same values, row for row (as multisets), in both directions
             for left, right in ((f"read_parquet('{path}')", f"{schema}.{name}"),
                                 (f"{schema}.{name}", f"read_parquet('{path}')")):
-                (missing,) = connection.sql(
+                [(missing,)] = connection.sql(
                     f"select count(*) from (select * from {left} except all select * from {right})"
-                ).fetchone()
+                ).fetchall()
                 assert missing == 0, f"{name}: {missing} rows of {left} not in {right}"
 
 
@@ -209,14 +209,14 @@ def test_many_read_only_connections_can_read_the_warehouse_at_once(sample_build:
     holder = subprocess.Popen(
         [PYTHON, "-c",
          "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
-         "print(c.sql('select count(*) from marts.orders').fetchone()[0], flush=True); sys.stdin.read()",
+         "print(c.sql('select count(*) from marts.orders').fetchall()[0][0], flush=True); sys.stdin.read()",
          str(sample_build.database)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
         held_count = int(holder.stdout.readline())
         with duckdb.connect(str(sample_build.database), read_only=True) as connection:
-            (count,) = connection.sql("select count(*) from marts.orders").fetchone()
+            [(count,)] = connection.sql("select count(*) from marts.orders").fetchall()
         assert count == held_count > 0
     finally:
         holder.communicate(input="", timeout=30)
@@ -246,7 +246,7 @@ def test_a_writer_locks_duckdb_readers_out_but_not_parquet_readers(
     finally:
         writer.communicate(input="", timeout=30)
     with duckdb.connect(str(database), read_only=True) as connection:
-        assert connection.sql("select count(*) from marts.orders").fetchone()[0] > 0
+        assert connection.sql("select count(*) from marts.orders").fetchall()[0][0] > 0
 
 
 def test_an_open_read_only_reader_locks_a_build_out(sample_build: DbtRun, tmp_path: Path) -> None:

@@ -57,9 +57,10 @@ def readers(database: Path, out_dir: Path) -> dict[str, subprocess.CompletedProc
 def latest_row(database: Path) -> tuple[str, str]:
     """(run_id, status) of the latest row of audit.build_status."""
     with duckdb.connect(str(database), read_only=True) as connection:
-        return connection.sql(
+        [row] = connection.sql(
             "select run_id, status from audit.build_status order by recorded_at desc limit 1"
-        ).fetchone()
+        ).fetchall()
+        return row
 
 
 def assert_refused(database: Path, out_dir: Path, status: str) -> None:

@@ -86,7 +86,7 @@ def csv_rows(files: Path | str) -> int:
     """Rows of a CSV file or glob of files, read as the source reads them."""
     return duckdb.execute(
         "select count(*) from read_csv(?, header = true, all_varchar = true)", [str(files)]
-    ).fetchone()[0]
+    ).fetchall()[0][0]
 
 
 def event_rows(data_dir: Path) -> int:
@@ -139,7 +139,7 @@ def with_session_continued(first_run_days: list[Path], day: Path, out_dir: Path)
     minutes), which began in the first run: its summary must be rebuilt, not duplicated.
     """
     # the latest well-formed event of a known customer (the generator adds defects)
-    customer_id, last_at = duckdb.execute(
+    [(customer_id, last_at)] = duckdb.execute(
         """
         select events.customer_id, try_cast(events.event_timestamp as timestamp) as event_at
         from read_csv(?, header = true, all_varchar = true) as events
@@ -153,11 +153,11 @@ def with_session_continued(first_run_days: list[Path], day: Path, out_dir: Path)
         limit 1
         """,
         [[str(file) for file in first_run_days], str(day.parents[1] / "customers.csv")],
-    ).fetchone()
+    ).fetchall()
     event_id = duckdb.execute(
         "select max(try_cast(event_id as bigint)) + 1 from read_csv(?, header = true, all_varchar = true)",
         [str(day.parent / "*.csv")],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     continued_at = (last_at + timedelta(minutes=10)).isoformat(sep=" ")
     copy = out_dir / day.name
     text = day.read_text()

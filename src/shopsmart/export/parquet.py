@@ -93,9 +93,9 @@ def export_marts(
             relation = connection.table(f"{_quoted(schema)}.{_quoted(name)}")
             final_path = out_dir / schema / f"{name}.parquet"
             atomic_write(final_path, lambda path, rel=relation: rel.write_parquet(str(path)))
-            (rows,) = connection.execute(
+            [(rows,)] = connection.execute(
                 f"select count(*) from {_quoted(schema)}.{_quoted(name)}"
-            ).fetchone()
+            ).fetchall()
             exported.append(ExportedTable(schema, name, final_path, rows))
         exported_audiences = [] if audiences is None else write_audiences(connection, out_dir, audiences)
 

@@ -113,7 +113,7 @@ def read_report_data(database: Path, schema: str = "marts") -> ReportData:
         require_complete_build(connection, database)
         require_marts(connection, database, schema)
         marts = f'"{schema}"'
-        (total,) = connection.sql(f"select count(*) from {marts}.customer_segments").fetchone()
+        [(total,)] = connection.sql(f"select count(*) from {marts}.customer_segments").fetchall()
         return ReportData(
             diagnostics=connection.sql(
                 f"select k, inertia, silhouette, is_chosen from {marts}.segment_model_diagnostics order by k"
@@ -184,7 +184,7 @@ def read_transitions(connection: duckdb.DuckDBPyConnection, marts: str) -> pd.Da
 
 def read_lifetime_value_months(connection: duckdb.DuckDBPyConnection, marts: str) -> int | None:
     """The horizon of the lifetime values (var clv_horizon_months), None without customers."""
-    (months,) = connection.sql(f"select max(horizon_months) from {marts}.customer_lifetime_value").fetchone()
+    [(months,)] = connection.sql(f"select max(horizon_months) from {marts}.customer_lifetime_value").fetchall()
     return None if months is None else int(months)
 
 
@@ -213,7 +213,7 @@ def read_scatter_sample(connection: duckdb.DuckDBPyConnection, marts: str) -> pd
 
 def read_overview(connection: duckdb.DuckDBPyConnection, marts: str) -> Overview:
     """Customers and buyers (customers), successful orders and revenue (monthly_revenue), sessions (funnel_daily)."""
-    row = connection.sql(
+    rows = connection.sql(
         f"""
         with
         customer_counts as (
@@ -247,17 +247,17 @@ def read_overview(connection: duckdb.DuckDBPyConnection, marts: str) -> Overview
         cross join revenue
         cross join sessions
         """
-    ).fetchone()
-    customers, buyers, orders, revenue_usd, first_month, last_month, visit_sessions, converted_sessions = row
+    ).fetchall()
+    [(customers, buyers, orders, revenue_usd, first_month, last_month, visit_sessions, converted_sessions)] = rows
     return Overview(int(customers), int(buyers), int(orders), Decimal(revenue_usd), first_month, last_month,
                     int(visit_sessions), int(converted_sessions))
 
 
 def read_as_of(connection: duckdb.DuckDBPyConnection, marts: str) -> AsOf:
     """The analysis date (the same on every row of customer_rfm) and the first and last order it counts."""
-    analysis_date, first_order_at, last_order_at = connection.sql(
+    [(analysis_date, first_order_at, last_order_at)] = connection.sql(
         f"select max(analysis_date), min(first_purchase_at), max(last_purchase_at) from {marts}.customer_rfm"
-    ).fetchone()
+    ).fetchall()
     return AsOf(analysis_date, first_order_at, last_order_at)
 
 
@@ -305,7 +305,7 @@ def read_visits(connection: duckdb.DuckDBPyConnection, marts: str) -> pd.DataFra
 def read_funnel(connection: duckdb.DuckDBPyConnection, marts: str) -> pd.DataFrame:
     """Sessions reaching each funnel step over the whole history, one row per step in order."""
     totals = ", ".join(f"coalesce(sum({column}), 0)" for column in FUNNEL_STEPS.values())
-    counts = connection.sql(f"select {totals} from {marts}.funnel_daily").fetchone()
+    [counts] = connection.sql(f"select {totals} from {marts}.funnel_daily").fetchall()
     return pd.DataFrame({"step": list(FUNNEL_STEPS), "sessions": [int(count) for count in counts]})
 
 
