@@ -11,19 +11,23 @@ copied so that each file's modification time is when it arrived), this module ch
   calibration), which the full build refreshes;
 - after a new day file arrives, the next run builds the event models and what reads
   them, not the orders, line items, customers or products chains, and its marts, audit
-  tables and event models equal a full `dbt build` of the same files;
+  tables and event models equal a full `dbt build` of the same files; the segment
+  history (customer_features_monthly, incremental) keeps its month ends before the
+  earlier analysis date;
 - a run with nothing new builds nothing;
 - each of these subset builds over a complete warehouse leaves it 'complete'
   (audit.build_status);
 - a new orders file that turns one successful order into a failed one rebuilds the
   orders chain and the funnel sessions (incremental: the session of that order is
-  built again), not the events, with the marts of a full build.
+  built again) and the segment history from the as-of date that counted the order,
+  not the events, with the marts of a full build.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -72,6 +76,17 @@ def built_models(work_dir: Path) -> set[str]:
     return {name for name, kind in built_nodes(work_dir).items() if kind == "model"}
 
 
+def history_built_from(output: str) -> str:
+    """The first as-of date that an incremental run of customer_features_monthly built again (its log)."""
+    (built_from,) = re.findall(r"customer_features_monthly: building the as-of dates from (\d{4}-\d{2}-\d{2}) on", output)
+    return built_from
+
+
+def analysis_date(completed: DbtRun) -> str:
+    [(date,)] = completed.query("select cast(analysis_date as varchar) from intermediate.int_analysis_dates_resolved")
+    return date
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small generated shop, events as one CSV file per day (one month)."""
@@ -100,9 +115,12 @@ def test_the_daily_build_builds_what_reads_new_files(generated: Path, tmp_path: 
     assert "unit_test" not in nodes.values()
 
     # the day's export arrives: copied, so its modification time is now
+    first_analysis_date = analysis_date(first)
     shutil.copy(new_day, data_dir / "events" / new_day.name)
     second = daily(work_dir, data_dir)
     models = built_models(work_dir)
+    # the segment history keeps the month ends before the earlier analysis date: nothing before it changed
+    assert history_built_from(second.output) >= first_analysis_date, (first_analysis_date, second.output[-3000:])
     assert {
         "base_shopsmart__events", "int_events_sessionized", "int_sessions_summarized",
         "funnel_sessions", "customer_rfm", "quarantine", "reconciliation",
@@ -129,8 +147,15 @@ def test_the_daily_build_builds_what_reads_new_files(generated: Path, tmp_path: 
         "and checkouts.event_at = funnel.first_successful_checkout_at and checkouts.event_type = 'checkout' "
         "order by checkouts.order_id limit 1"
     )[0]
+    [(order_counted_at,)] = second.query(
+        "select cast(min(month_end) as varchar) from marts.customer_activity_monthly as activity "
+        "inner join marts.orders using (customer_id) "
+        f"where orders.order_id = '{order_id}' and activity.month_end > cast(orders.checked_out_at as date)"
+    )
     fail_order(data_dir / "orders.csv", order_id)
     third = daily(work_dir, data_dir)
+    # the segment history is built again from the as-of date that first counted the corrected order
+    assert history_built_from(third.output) == order_counted_at, (order_counted_at, third.output[-3000:])
     assert {"base_shopsmart__orders", "order_items", "customer_rfm", "funnel_sessions"} <= built_models(work_dir)
     assert "base_shopsmart__events" not in built_models(work_dir)
     assert latest_build_status(third) == "complete"

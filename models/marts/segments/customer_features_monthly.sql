@@ -1,3 +1,19 @@
+{#-
+    Incremental: the as-of dates whose figures can have changed are built again, the others are kept.
+    The pre-hook (macro delete_history_to_rebuild) deletes the analysis date's rows and every month end
+    from the first whose figures, computed again from customer_activity_monthly, differ from the rows
+    kept; a run then builds the as-of dates after the last month end left, the activity before them
+    counted at the first of them. So an export that corrects an old order builds the history again
+    from that order's month end on, and a new day of events only the analysis date (and a month end
+    that the analysis date moved past).
+-#}
+{#- a table on Spark, whose Parquet tables cannot delete rows (README: Running on Spark) -#}
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_history_to_rebuild() }}",
+) }}
 {#- Scores run from 1 to this many levels, as in customer_rfm (the seed rfm_segments has one row per (r, f) pair). -#}
 {%- set score_levels = 5 -%}
 {#- Running totals per customer, from the first as-of date to the current one. -#}
@@ -6,27 +22,9 @@
 
 with
 
-customers as (
+activity as (
 
-    select * from {{ ref('customers') }}
-
-),
-
-orders as (
-
-    select * from {{ ref('orders') }}
-
-),
-
-sessionized_events as (
-
-    select * from {{ ref('int_events_sessionized') }}
-
-),
-
-sessions as (
-
-    select * from {{ ref('int_sessions_summarized') }}
+    select * from {{ ref('customer_activity_monthly') }}
 
 ),
 
@@ -42,18 +40,16 @@ rfm_segments as (
 
 ),
 
-customers_first_seen as (
+customers_first_dated as (
 
-    -- first seen: the earlier of the first visit and the first order (any status) of `customers`
+    -- the first as-of date at which a customer exists: their first row of customer_activity_monthly
     select
         customer_id,
-        case
-            when first_visit_at is null then first_order_at
-            when first_order_at is null or first_visit_at <= first_order_at then first_visit_at
-            else first_order_at
-        end as first_seen_at
+        min(month_end) as first_as_of_date
 
-    from customers
+    from activity
+
+    group by customer_id
 
 ),
 
@@ -61,9 +57,9 @@ history_bounds as (
 
     select
         analysis_dates.analysis_date,
-        min(customers_first_seen.first_seen_at) as first_seen_at
+        min(customers_first_dated.first_as_of_date) as first_as_of_date
 
-    from customers_first_seen
+    from customers_first_dated
 
     cross join analysis_dates
 
@@ -73,13 +69,13 @@ history_bounds as (
 
 history_months as (
 
-    {{ month_series('history_bounds', 'first_seen_at', 'analysis_date') }}
+    {{ month_series('history_bounds', 'first_as_of_date', 'analysis_date') }}
 
 ),
 
 as_of_dates as (
 
-    -- every month end before the analysis date from the month of the first activity, then the analysis date
+    -- every month end before the analysis date from the month of the first as-of date, then the analysis date
     select
         cast({{ dbt.last_day('history_months.date_month', 'month') }} as date) as as_of_date,
         false as is_analysis_date
@@ -100,20 +96,39 @@ as_of_dates as (
 
 ),
 
-customers_first_dated as (
+{% if is_incremental() %}
+    -- the last month end kept from earlier runs: the pre-hook deleted the as-of dates to build again
+    built_dates as (
 
-    -- the first as-of date at which a customer exists: the first one after they were first seen; for a
-    -- customer never seen, or first seen on or after the analysis date, the analysis date
-    select
-        customers_first_seen.customer_id,
-        coalesce(
-            {{ history_as_of_date('customers_first_seen.first_seen_at', 'analysis_dates.analysis_date') }},
-            analysis_dates.analysis_date
-        ) as first_as_of_date
+        select max(month_end) as last_month_end
 
-    from customers_first_seen
+        from {{ this }}
 
-    cross join analysis_dates
+    ),
+
+    rebuild_from as (
+
+        select min(as_of_dates.as_of_date) as as_of_date
+
+        from as_of_dates
+
+        cross join built_dates
+
+        where built_dates.last_month_end is null or as_of_dates.as_of_date > built_dates.last_month_end
+
+    ),
+
+{% endif %}
+dates_to_build as (
+
+    select as_of_dates.as_of_date
+
+    from as_of_dates
+    {% if is_incremental() %}
+        cross join rebuild_from
+
+        where as_of_dates.as_of_date >= rebuild_from.as_of_date
+    {%- endif %}
 
 ),
 
@@ -122,197 +137,87 @@ customer_dates as (
     -- the customers who existed at each as-of date: first seen before it; every customer at the analysis date
     select
         customers_first_dated.customer_id,
-        as_of_dates.as_of_date
+        dates_to_build.as_of_date
 
     from customers_first_dated
 
-    inner join as_of_dates
-        on customers_first_dated.first_as_of_date <= as_of_dates.as_of_date
+    inner join dates_to_build
+        on customers_first_dated.first_as_of_date <= dates_to_build.as_of_date
 
 ),
 
-orders_dated as (
+activity_to_build as (
 
-    -- orders before the analysis date with the first as-of date that counts them (for activity before
-    -- the customer was first seen, e.g. a cart add before the first visit, the customer's first as-of date)
-    select
-        orders.customer_id,
-        orders.total_amount_usd,
-        orders.units,
-        orders.is_successful,
-        orders.checked_out_at,
-        -- activity before the customer's first as-of date counts at that date
-        greatest(
-            {{ history_as_of_date('orders.checked_out_at', 'analysis_dates.analysis_date') }},
-            customers_first_dated.first_as_of_date
-        ) as as_of_date
+    {% if is_incremental() -%}
+        -- the activity before the first as-of date to build counts at that date, so that the running
+        -- totals below start from it
+        select
+            activity.customer_id,
+            case
+                when activity.month_end < rebuild_from.as_of_date then rebuild_from.as_of_date
+                else activity.month_end
+            end as as_of_date,
 
-    from orders
+            sum(activity.successful_orders) as successful_orders,
+            sum(activity.spend_usd) as spend_usd,
+            sum(activity.items) as items,
+            sum(activity.visits) as visits,
+            sum(activity.sessions) as sessions,
+            sum(activity.add_to_cart_events) as add_to_cart_events,
 
-    cross join analysis_dates
+            max(activity.last_purchase_at) as last_purchase_at
 
-    inner join customers_first_dated
-        on orders.customer_id = customers_first_dated.customer_id
+        from activity
 
-    where orders.checked_out_at < cast(analysis_dates.analysis_date as {{ dbt.type_timestamp() }})
+        cross join rebuild_from
 
-),
+        group by
+            activity.customer_id,
+            case
+                when activity.month_end < rebuild_from.as_of_date then rebuild_from.as_of_date
+                else activity.month_end
+            end
+    {%- else -%}
+        select
+            customer_id,
+            month_end as as_of_date,
 
-order_periods as (
+            successful_orders,
+            spend_usd,
+            items,
+            visits,
+            sessions,
+            add_to_cart_events,
 
-    -- summed per customer and as-of date
-    select
-        customer_id,
-        as_of_date,
+            last_purchase_at
 
-        count(case when is_successful then 1 end) as successful_orders,
-        sum(case when is_successful then total_amount_usd else 0 end) as spend_usd,
-        sum(case when is_successful then units else 0 end) as items,
-
-        max(case when is_successful then checked_out_at end) as last_purchase_at
-
-    from orders_dated
-
-    group by
-        customer_id,
-        as_of_date
-
-),
-
-event_days as (
-
-    -- the visits and cart adds before the analysis date per customer and day, so that the as-of date
-    -- is worked out once per day with events rather than once per event
-    select
-        sessionized_events.customer_id,
-        cast(sessionized_events.event_at as date) as event_date,
-
-        count(case when sessionized_events.event_type = 'visit' then 1 end) as visit_events,
-        count(case when sessionized_events.event_type = 'add_to_cart' then 1 end) as add_to_cart_events
-
-    from sessionized_events
-
-    cross join analysis_dates
-
-    where
-        sessionized_events.event_type in ('visit', 'add_to_cart')
-        and sessionized_events.event_at < cast(analysis_dates.analysis_date as {{ dbt.type_timestamp() }})
-
-    group by
-        sessionized_events.customer_id,
-        cast(sessionized_events.event_at as date)
-
-),
-
-events_dated as (
-
-    select
-        event_days.customer_id,
-        event_days.visit_events,
-        event_days.add_to_cart_events,
-        -- activity before the customer's first as-of date counts at that date
-        greatest(
-            {{ history_as_of_date('event_days.event_date', 'analysis_dates.analysis_date') }},
-            customers_first_dated.first_as_of_date
-        ) as as_of_date
-
-    from event_days
-
-    cross join analysis_dates
-
-    inner join customers_first_dated
-        on event_days.customer_id = customers_first_dated.customer_id
-
-),
-
-event_periods as (
-
-    select
-        customer_id,
-        as_of_date,
-
-        cast(sum(visit_events) as {{ dbt.type_bigint() }}) as visit_events,
-        cast(sum(add_to_cart_events) as {{ dbt.type_bigint() }}) as add_to_cart_events
-
-    from events_dated
-
-    group by
-        customer_id,
-        as_of_date
-
-),
-
-sessions_dated as (
-
-    -- a session counts from the as-of date after its start
-    select
-        sessions.customer_id,
-        -- activity before the customer's first as-of date counts at that date
-        greatest(
-            {{ history_as_of_date('sessions.started_at', 'analysis_dates.analysis_date') }},
-            customers_first_dated.first_as_of_date
-        ) as as_of_date
-
-    from sessions
-
-    cross join analysis_dates
-
-    inner join customers_first_dated
-        on sessions.customer_id = customers_first_dated.customer_id
-
-    where sessions.started_at < cast(analysis_dates.analysis_date as {{ dbt.type_timestamp() }})
-
-),
-
-session_periods as (
-
-    select
-        customer_id,
-        as_of_date,
-
-        count(*) as sessions
-
-    from sessions_dated
-
-    group by
-        customer_id,
-        as_of_date
+        from activity
+    {%- endif %}
 
 ),
 
 periods as (
 
-    -- every customer's as-of dates with the activity first counted at each (every activity's date is one
-    -- of the customer's as-of dates)
+    -- every customer's as-of dates with the activity first counted at each
     select
         customer_dates.customer_id,
         customer_dates.as_of_date,
 
-        coalesce(order_periods.successful_orders, 0) as successful_orders,
-        coalesce(order_periods.spend_usd, 0) as spend_usd,
-        coalesce(order_periods.items, 0) as items,
-        coalesce(event_periods.visit_events, 0) as visit_events,
-        coalesce(session_periods.sessions, 0) as sessions,
-        coalesce(event_periods.add_to_cart_events, 0) as add_to_cart_events,
+        coalesce(activity_to_build.successful_orders, 0) as successful_orders,
+        coalesce(activity_to_build.spend_usd, 0) as spend_usd,
+        coalesce(activity_to_build.items, 0) as items,
+        coalesce(activity_to_build.visits, 0) as visit_events,
+        coalesce(activity_to_build.sessions, 0) as sessions,
+        coalesce(activity_to_build.add_to_cart_events, 0) as add_to_cart_events,
 
-        order_periods.last_purchase_at
+        activity_to_build.last_purchase_at
 
     from customer_dates
 
-    left join order_periods
+    left join activity_to_build
         on
-            customer_dates.customer_id = order_periods.customer_id
-            and customer_dates.as_of_date = order_periods.as_of_date
-
-    left join event_periods
-        on
-            customer_dates.customer_id = event_periods.customer_id
-            and customer_dates.as_of_date = event_periods.as_of_date
-
-    left join session_periods
-        on
-            customer_dates.customer_id = session_periods.customer_id
-            and customer_dates.as_of_date = session_periods.as_of_date
+            customer_dates.customer_id = activity_to_build.customer_id
+            and customer_dates.as_of_date = activity_to_build.as_of_date
 
 ),
 
