@@ -19,6 +19,27 @@
 
 
 {#
+    Each customer's figures as of each date, as customer_features_monthly holds them:
+    the running sums, typed, of the activity columns of customer_activity_monthly
+    (successful_orders, spend_usd, items, visits, sessions, add_to_cart_events,
+    last_purchase_at) in the relation or CTE `activity`, per customer in the order of
+    its date column `as_of_date`. The model and its pre-hook compute the figures with
+    this one macro, so that the pre-hook's fingerprints hash the same values and types.
+#}
+{% macro history_running_totals(activity, as_of_date) -%}
+    {%- set running = 'over (partition by ' ~ activity ~ '.customer_id order by ' ~ activity ~ '.' ~ as_of_date
+        ~ ' rows between unbounded preceding and current row)' -%}
+    cast(sum({{ activity }}.successful_orders) {{ running }} as {{ dbt.type_int() }}) as frequency,
+    {{ round_money('sum(' ~ activity ~ '.spend_usd) ' ~ running) }} as monetary_usd,
+    cast(sum({{ activity }}.items) {{ running }} as {{ dbt.type_int() }}) as total_items,
+    cast(sum({{ activity }}.visits) {{ running }} as {{ dbt.type_int() }}) as visits,
+    cast(sum({{ activity }}.sessions) {{ running }} as {{ dbt.type_int() }}) as sessions,
+    cast(sum({{ activity }}.add_to_cart_events) {{ running }} as {{ dbt.type_int() }}) as add_to_cart_events,
+    max({{ activity }}.last_purchase_at) {{ running }} as last_purchase_at
+{%- endmacro %}
+
+
+{#
     Pre-hook of customer_features_monthly (incremental): deletes the rows that its run
     builds again, the analysis date's and every month end from the first whose figures
     changed (or from the analysis date). Each month end's figures are compared as a
@@ -32,8 +53,6 @@
 #}
 {% macro delete_history_to_rebuild() -%}
     {%- if is_incremental() -%}
-        {%- set running = 'over (partition by activity.customer_id order by activity.month_end'
-            ~ ' rows between unbounded preceding and current row)' -%}
         {%- set state_columns = [
             'customer_id', 'frequency', 'monetary_usd', 'total_items', 'visits', 'sessions',
             'add_to_cart_events', 'last_purchase_at',
@@ -53,14 +72,7 @@
                 select
                     activity.customer_id,
                     activity.month_end,
-                    cast(sum(activity.successful_orders) {{ running }} as {{ dbt.type_int() }}) as frequency,
-                    {{ round_money('sum(activity.spend_usd) ' ~ running) }} as monetary_usd,
-                    cast(sum(activity.items) {{ running }} as {{ dbt.type_int() }}) as total_items,
-                    cast(sum(activity.visits) {{ running }} as {{ dbt.type_int() }}) as visits,
-                    cast(sum(activity.sessions) {{ running }} as {{ dbt.type_int() }}) as sessions,
-                    cast(sum(activity.add_to_cart_events) {{ running }} as {{ dbt.type_int() }})
-                        as add_to_cart_events,
-                    max(activity.last_purchase_at) {{ running }} as last_purchase_at
+                    {{ history_running_totals('activity', 'month_end') }}
 
                 from {{ ref('customer_activity_monthly') }} as activity
 

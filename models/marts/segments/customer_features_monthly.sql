@@ -16,9 +16,6 @@
 ) }}
 {#- Scores run from 1 to this many levels, as in customer_rfm (the seed rfm_segments has one row per (r, f) pair). -#}
 {%- set score_levels = 5 -%}
-{#- Running totals per customer, from the first as-of date to the current one. -#}
-{%- set running = 'over (partition by customer_id order by as_of_date'
-    ~ ' rows between unbounded preceding and current row)' -%}
 
 with
 
@@ -206,7 +203,7 @@ periods as (
         coalesce(activity_to_build.successful_orders, 0) as successful_orders,
         coalesce(activity_to_build.spend_usd, 0) as spend_usd,
         coalesce(activity_to_build.items, 0) as items,
-        coalesce(activity_to_build.visits, 0) as visit_events,
+        coalesce(activity_to_build.visits, 0) as visits,
         coalesce(activity_to_build.sessions, 0) as sessions,
         coalesce(activity_to_build.add_to_cart_events, 0) as add_to_cart_events,
 
@@ -228,14 +225,7 @@ running_totals as (
         periods.customer_id,
         periods.as_of_date,
 
-        sum(periods.successful_orders) {{ running }} as frequency,
-        sum(periods.spend_usd) {{ running }} as monetary_usd,
-        sum(periods.items) {{ running }} as total_items,
-        sum(periods.visit_events) {{ running }} as visits,
-        sum(periods.sessions) {{ running }} as sessions,
-        sum(periods.add_to_cart_events) {{ running }} as add_to_cart_events,
-
-        max(periods.last_purchase_at) {{ running }} as last_purchase_at
+        {{ history_running_totals('periods', 'as_of_date') }}
 
     from periods
 
@@ -288,12 +278,12 @@ final as (
         end as rfm_segment,
 
         cast(customer_totals.recency_days as {{ dbt.type_int() }}) as recency_days,
-        cast(customer_totals.frequency as {{ dbt.type_int() }}) as frequency,
-        {{ round_money('customer_totals.monetary_usd') }} as monetary_usd,
-        cast(customer_totals.total_items as {{ dbt.type_int() }}) as total_items,
-        cast(customer_totals.visits as {{ dbt.type_int() }}) as visits,
-        cast(customer_totals.sessions as {{ dbt.type_int() }}) as sessions,
-        cast(customer_totals.add_to_cart_events as {{ dbt.type_int() }}) as add_to_cart_events,
+        customer_totals.frequency,
+        customer_totals.monetary_usd,
+        customer_totals.total_items,
+        customer_totals.visits,
+        customer_totals.sessions,
+        customer_totals.add_to_cart_events,
         rfm_scored.r_score,
         rfm_scored.f_score,
         rfm_scored.m_score,
