@@ -7,6 +7,7 @@ bought, and one-time buyers.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import numpy as np
@@ -125,6 +126,17 @@ def test_the_same_input_gives_the_same_output(inputs: pd.DataFrame, predictions:
     again = fit_parameters(inputs.sample(frac=1, random_state=7), ClvConfig())
     pd.testing.assert_frame_equal(again, fit_parameters(inputs, ClvConfig()))
     pd.testing.assert_frame_equal(predict_lifetime_value(inputs, again, ClvConfig()), predictions)
+
+
+def test_fits_at_the_same_time_in_two_threads_equal_the_fit_alone(
+    inputs: pd.DataFrame, parameters: pd.DataFrame
+) -> None:
+    # dbt runs Python models in threads of one process: clv_model_parameters and clv_holdout_calibration
+    # fit at the same time in a build, and must give the same bits as a fit alone
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        fits = list(pool.map(lambda _: fit_parameters(inputs, ClvConfig()), range(2)))
+    for fit in fits:
+        pd.testing.assert_frame_equal(fit, parameters, check_exact=True)
 
 
 def test_predictions_are_the_librarys_own_for_each_customer(

@@ -15,6 +15,7 @@ have predicted get null predictions with the reason in ``prediction_status``.
 
 from __future__ import annotations
 
+import threading
 import warnings
 from typing import Final
 
@@ -43,6 +44,11 @@ HISTORY_COLUMNS: Final[tuple[str, ...]] = ("frequency", "recency", "T")
 DISCOUNTED_PURCHASES: Final[str] = "discounted_purchases"
 #: How close to 1 a + b may come before the predictions move b off the pole (see _off_the_pole).
 POLE_GAP: Final[float] = 1e-9
+#: One pymc model built or fitted at a time in this process. dbt runs Python models in threads
+#: of one process, and two MAP fits at the same time (clv_model_parameters and
+#: clv_holdout_calibration in a build) gave parameters that differed in the ninth digit from
+#: run to run: pymc and PyTensor keep process-wide state while they build and compile a model.
+PYMC_LOCK: Final = threading.Lock()
 PREDICTION_COLUMNS: Final[tuple[str, ...]] = (
     "probability_active", *[f"expected_purchases_{days}d" for days in PURCHASE_HORIZONS_DAYS],
     "expected_order_value_usd", "lifetime_value_usd",
@@ -104,7 +110,7 @@ def fit_parameters(
 
 def _map_fit(model, data: pd.DataFrame, names: tuple[str, ...], config: ClvConfig) -> dict[str, float]:
     """The named parameters of ``model`` fitted by MAP on ``data``."""
-    with warnings.catch_warnings():
+    with PYMC_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         model.fit(data, method="map", progressbar=False, seed=config.random_state)
     return {parameter: float(model.fit_result[parameter].item()) for parameter in names}
@@ -246,7 +252,8 @@ def _with_parameters(model, values: pd.Series, data: pd.DataFrame | None):
     of rows (no compilation); Gamma-Gamma's read the posterior alone.
     """
     if data is not None:
-        model.build_model(data)
+        with PYMC_LOCK:
+            model.build_model(data)
     model.idata = az.InferenceData(posterior=xr.Dataset(
         {parameter: (("chain", "draw"), [[float(values[parameter])]]) for parameter in values.index}
     ))
