@@ -10,7 +10,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from sklearn.datasets import make_blobs
-from sklearn.metrics import adjusted_rand_score
+import sklearn
+from sklearn.metrics import adjusted_rand_score, silhouette_score
 
 from shopsmart.segmentation import (
     FeatureScaler,
@@ -24,7 +25,7 @@ from shopsmart.segmentation import (
     select_model,
 )
 from shopsmart.segmentation.naming import archetype, profile_frame, unique_names
-from shopsmart.segmentation.selection import sample_rows
+from shopsmart.segmentation.selection import sample_rows, silhouettes
 
 # Five behaviours, far apart, with the archetype the naming rules should give each:
 # (archetype, customers, has_purchased, recency_days, frequency, order value, m_score,
@@ -153,6 +154,27 @@ def test_selection_runs_on_a_fixed_size_sample() -> None:
     rows = sample_rows(len(frame), 150, 42)
     assert len(np.unique(rows)) == 150 and np.array_equal(rows, sample_rows(len(frame), 150, 42))
     assert not np.array_equal(rows, sample_rows(len(frame), 150, 43))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("working_memory_mb", [1, 1024])
+def test_silhouettes_of_several_labelings_are_sklearns(dtype: type, working_memory_mb: int) -> None:
+    # one pass over the distances for every k must give silhouette_score's figures to the bit, whether the
+    # distances come in one chunk or in many (working_memory), with a one-point cluster among them
+    rng = np.random.default_rng(7)
+    matrix = rng.normal(size=(600, 5)).astype(dtype)
+    labelings = [rng.integers(0, k, len(matrix)) for k in (2, 3, 5, 8)]
+    labelings[1][0] = 9  # a cluster of one point: its silhouette is 0
+    with sklearn.config_context(working_memory=working_memory_mb):
+        expected = [silhouette_score(matrix, labels) for labels in labelings]
+        assert silhouettes(matrix, labelings) == expected
+
+
+def test_silhouettes_are_nan_where_undefined() -> None:
+    matrix = np.arange(8, dtype=np.float32).reshape(4, 2)
+    scores = silhouettes(matrix, [np.zeros(4, dtype=int), np.arange(4), np.array([0, 0, 1, 1])])
+    assert np.isnan(scores[0]) and np.isnan(scores[1])
+    assert scores[2] == silhouette_score(matrix, [0, 0, 1, 1])
 
 
 def test_too_few_customers_fail_clearly() -> None:

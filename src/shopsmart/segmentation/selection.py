@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import silhouette_score
+from sklearn.metrics import pairwise_distances_chunked
 
 from .config import SegmentationConfig
 from .features import FeatureScaler, by_customer
@@ -51,12 +51,54 @@ def fit_kmeans(matrix: np.ndarray, k: int, config: SegmentationConfig, init: np.
         return model.fit(matrix)
 
 
-def silhouette(matrix: np.ndarray, labels: np.ndarray) -> float:
-    """Mean silhouette, NaN when it is undefined (fewer than 2 or as many clusters as points)."""
-    clusters = len(np.unique(labels))
-    if clusters < 2 or clusters >= len(labels):
+def silhouettes(matrix: np.ndarray, labelings: list[np.ndarray]) -> list[float]:
+    """Mean silhouette of each labeling of the rows of ``matrix``, as sklearn's ``silhouette_score``.
+
+    sklearn computes every pair's Euclidean distance again for each labeling; here each
+    chunk of distances (the chunks ``silhouette_score`` uses) is computed once and
+    summed per cluster for every labeling, with sklearn's own arithmetic, so each
+    result equals ``silhouette_score(matrix, labels)`` to the bit. NaN where the
+    silhouette is undefined (fewer than 2 clusters, or as many clusters as rows).
+    """
+    encoded = [np.unique(labels, return_inverse=True)[1] for labels in labelings]
+    sizes = [np.bincount(labels) for labels in encoded]
+
+    def reduce(distances: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per row of the chunk and labeling: summed distance to its own cluster, mean to the nearest other."""
+        rows = np.arange(len(distances))
+        per_cluster = [np.zeros((len(distances), len(size)), dtype=distances.dtype) for size in sizes]
+        for i in rows:
+            weights = distances[i].astype(np.float64)  # as np.bincount converts them, once for every labeling
+            for labels, size, sums in zip(encoded, sizes, per_cluster):
+                sums[i] += np.bincount(labels, weights=weights, minlength=len(size))
+        own = np.empty((len(distances), len(encoded)), dtype=distances.dtype)
+        nearest = np.empty((len(distances), len(encoded)), dtype=distances.dtype)
+        for j, (labels, size, sums) in enumerate(zip(encoded, sizes, per_cluster)):
+            index = (rows, labels[start : start + len(distances)])
+            own[:, j] = sums[index]
+            sums[index] = np.inf
+            sums /= size
+            nearest[:, j] = sums.min(axis=1)
+        return own, nearest
+
+    chunks = list(pairwise_distances_chunked(matrix, reduce_func=reduce))
+    own = np.concatenate([chunk[0] for chunk in chunks])
+    nearest = np.concatenate([chunk[1] for chunk in chunks])
+    return [
+        _mean_silhouette(np.ascontiguousarray(own[:, j]), np.ascontiguousarray(nearest[:, j]), labels, size)
+        for j, (labels, size) in enumerate(zip(encoded, sizes))
+    ]
+
+
+def _mean_silhouette(own: np.ndarray, nearest: np.ndarray, labels: np.ndarray, size: np.ndarray) -> float:
+    """The mean of the rows' silhouettes (sklearn's ``silhouette_samples``), NaN when undefined."""
+    if len(size) < 2 or len(size) >= len(labels):
         return float("nan")
-    return float(silhouette_score(matrix, labels))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own /= (size - 1).take(labels, mode="clip")
+        rows = nearest - own
+        rows /= np.maximum(own, nearest)
+    return float(np.mean(np.nan_to_num(rows)))
 
 
 def evaluate_ks(matrix: np.ndarray, config: SegmentationConfig) -> pd.DataFrame:
@@ -67,20 +109,18 @@ def evaluate_ks(matrix: np.ndarray, config: SegmentationConfig) -> pd.DataFrame:
     """
     rows = sample_rows(len(matrix), config.selection_sample_size, config.random_state)
     sample = matrix[rows]
-    records = []
-    for k in config.candidate_ks:
-        if k >= len(sample):
-            continue
-        model = fit_kmeans(sample, k, config)
-        records.append(
-            {
-                "k": k,
-                "inertia": float(model.inertia_),
-                "silhouette": silhouette(sample, model.labels_),
-                "sample_size": len(sample),
-                "centroids_json": json.dumps(model.cluster_centers_.astype(float).tolist()),
-            }
-        )
+    models = {k: fit_kmeans(sample, k, config) for k in config.candidate_ks if k < len(sample)}
+    scores = silhouettes(sample, [model.labels_ for model in models.values()]) if models else []
+    records = [
+        {
+            "k": k,
+            "inertia": float(model.inertia_),
+            "silhouette": score,
+            "sample_size": len(sample),
+            "centroids_json": json.dumps(model.cluster_centers_.astype(float).tolist()),
+        }
+        for (k, model), score in zip(models.items(), scores)
+    ]
     return pd.DataFrame.from_records(records, columns=[c for c in DIAGNOSTIC_COLUMNS if c != "is_chosen"])
 
 
