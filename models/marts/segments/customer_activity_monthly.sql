@@ -67,64 +67,39 @@ customers_first_dated as (
 
 ),
 
-orders_dated as (
+activity_days as (
 
-    -- orders before the analysis date with the first as-of date that counts them (for activity before
-    -- the customer was first seen, e.g. a cart add before the first visit, the customer's first as-of date)
+    -- each source's activity before the analysis date, one row per order, visit or cart add, and session,
+    -- with the day it happened
     select
         orders.customer_id,
-        orders.total_amount_usd,
-        orders.units,
-        orders.is_successful,
-        orders.checked_out_at,
-        -- activity before the customer's first as-of date counts at that date
-        greatest(
-            {{ history_as_of_date('orders.checked_out_at', 'analysis_dates.analysis_date') }},
-            customers_first_dated.first_as_of_date
-        ) as as_of_date
+        cast(orders.checked_out_at as date) as activity_date,
+        case when orders.is_successful then 1 else 0 end as successful_orders,
+        case when orders.is_successful then orders.total_amount_usd else 0 end as spend_usd,
+        case when orders.is_successful then orders.units else 0 end as items,
+        0 as visits,
+        0 as sessions,
+        0 as add_to_cart_events,
+        case when orders.is_successful then orders.checked_out_at end as last_purchase_at
 
     from orders
 
     cross join analysis_dates
 
-    inner join customers_first_dated
-        on orders.customer_id = customers_first_dated.customer_id
-
     where orders.checked_out_at < cast(analysis_dates.analysis_date as {{ dbt.type_timestamp() }})
 
-),
+    union all
 
-order_periods as (
-
-    -- summed per customer and as-of date
-    select
-        customer_id,
-        as_of_date,
-
-        count(case when is_successful then 1 end) as successful_orders,
-        sum(case when is_successful then total_amount_usd else 0 end) as spend_usd,
-        sum(case when is_successful then units else 0 end) as items,
-
-        max(case when is_successful then checked_out_at end) as last_purchase_at
-
-    from orders_dated
-
-    group by
-        customer_id,
-        as_of_date
-
-),
-
-event_days as (
-
-    -- the visits and cart adds before the analysis date per customer and day, so that the as-of date
-    -- is worked out once per day with events rather than once per event
     select
         sessionized_events.customer_id,
-        cast(sessionized_events.event_at as date) as event_date,
-
-        count(case when sessionized_events.event_type = 'visit' then 1 end) as visit_events,
-        count(case when sessionized_events.event_type = 'add_to_cart' then 1 end) as add_to_cart_events
+        cast(sessionized_events.event_at as date) as activity_date,
+        0 as successful_orders,
+        0 as spend_usd,
+        0 as items,
+        case when sessionized_events.event_type = 'visit' then 1 else 0 end as visits,
+        0 as sessions,
+        case when sessionized_events.event_type = 'add_to_cart' then 1 else 0 end as add_to_cart_events,
+        cast(null as {{ dbt.type_timestamp() }}) as last_purchase_at
 
     from sessionized_events
 
@@ -134,145 +109,91 @@ event_days as (
         sessionized_events.event_type in ('visit', 'add_to_cart')
         and sessionized_events.event_at < cast(analysis_dates.analysis_date as {{ dbt.type_timestamp() }})
 
-    group by
-        sessionized_events.customer_id,
-        cast(sessionized_events.event_at as date)
-
-),
-
-events_dated as (
-
-    select
-        event_days.customer_id,
-        event_days.visit_events,
-        event_days.add_to_cart_events,
-        -- activity before the customer's first as-of date counts at that date
-        greatest(
-            {{ history_as_of_date('event_days.event_date', 'analysis_dates.analysis_date') }},
-            customers_first_dated.first_as_of_date
-        ) as as_of_date
-
-    from event_days
-
-    cross join analysis_dates
-
-    inner join customers_first_dated
-        on event_days.customer_id = customers_first_dated.customer_id
-
-),
-
-event_periods as (
-
-    select
-        customer_id,
-        as_of_date,
-
-        cast(sum(visit_events) as {{ dbt.type_bigint() }}) as visit_events,
-        cast(sum(add_to_cart_events) as {{ dbt.type_bigint() }}) as add_to_cart_events
-
-    from events_dated
-
-    group by
-        customer_id,
-        as_of_date
-
-),
-
-sessions_dated as (
+    union all
 
     -- a session counts from the as-of date after its start
     select
         sessions.customer_id,
-        -- activity before the customer's first as-of date counts at that date
-        greatest(
-            {{ history_as_of_date('sessions.started_at', 'analysis_dates.analysis_date') }},
-            customers_first_dated.first_as_of_date
-        ) as as_of_date
+        cast(sessions.started_at as date) as activity_date,
+        0 as successful_orders,
+        0 as spend_usd,
+        0 as items,
+        0 as visits,
+        1 as sessions,
+        0 as add_to_cart_events,
+        cast(null as {{ dbt.type_timestamp() }}) as last_purchase_at
 
     from sessions
 
     cross join analysis_dates
 
-    inner join customers_first_dated
-        on sessions.customer_id = customers_first_dated.customer_id
-
     where sessions.started_at < cast(analysis_dates.analysis_date as {{ dbt.type_timestamp() }})
 
 ),
 
-session_periods as (
+daily_activity as (
 
+    -- summed per customer and day, so that the as-of date is worked out once per day with activity
     select
         customer_id,
-        as_of_date,
+        activity_date,
 
-        count(*) as sessions
+        sum(successful_orders) as successful_orders,
+        sum(spend_usd) as spend_usd,
+        sum(items) as items,
+        sum(visits) as visits,
+        sum(sessions) as sessions,
+        sum(add_to_cart_events) as add_to_cart_events,
+        max(last_purchase_at) as last_purchase_at
 
-    from sessions_dated
+    from activity_days
 
     group by
         customer_id,
-        as_of_date
+        activity_date
 
 ),
 
 activity as (
 
-    -- every customer's first as-of date (with nothing), and the activity summed per source and as-of date
-    -- (never before the first as-of date)
+    -- every customer's first as-of date (with nothing), and each day's activity at the first as-of date
+    -- that counts it: activity before the customer's first as-of date (e.g. a cart add before the first
+    -- visit) counts at that date
     select
         customer_id,
         first_as_of_date as as_of_date,
         0 as successful_orders,
         0 as spend_usd,
         0 as items,
-        0 as visit_events,
+        0 as visits,
         0 as sessions,
         0 as add_to_cart_events,
         cast(null as {{ dbt.type_timestamp() }}) as last_purchase_at
+
     from customers_first_dated
 
     union all
 
     select
-        customer_id,
-        as_of_date,
-        successful_orders,
-        spend_usd,
-        items,
-        0 as visit_events,
-        0 as sessions,
-        0 as add_to_cart_events,
-        last_purchase_at
-    from order_periods
+        daily_activity.customer_id,
+        greatest(
+            {{ history_as_of_date('daily_activity.activity_date', 'analysis_dates.analysis_date') }},
+            customers_first_dated.first_as_of_date
+        ) as as_of_date,
+        daily_activity.successful_orders,
+        daily_activity.spend_usd,
+        daily_activity.items,
+        daily_activity.visits,
+        daily_activity.sessions,
+        daily_activity.add_to_cart_events,
+        daily_activity.last_purchase_at
 
-    union all
+    from daily_activity
 
-    select
-        customer_id,
-        as_of_date,
-        0 as successful_orders,
-        0 as spend_usd,
-        0 as items,
-        visit_events,
-        0 as sessions,
-        add_to_cart_events,
-        cast(null as {{ dbt.type_timestamp() }}) as last_purchase_at
-    from event_periods
+    cross join analysis_dates
 
-    union all
-
-    select
-        customer_id,
-        as_of_date,
-        0 as successful_orders,
-        0 as spend_usd,
-        0 as items,
-        0 as visit_events,
-        sessions,
-        0 as add_to_cart_events,
-        cast(null as {{ dbt.type_timestamp() }}) as last_purchase_at
-    from session_periods
+    inner join customers_first_dated
+        on daily_activity.customer_id = customers_first_dated.customer_id
 
 ),
 
@@ -284,7 +205,7 @@ final as (
         cast(sum(activity.successful_orders) as {{ dbt.type_int() }}) as successful_orders,
         {{ round_money('sum(activity.spend_usd)') }} as spend_usd,
         cast(sum(activity.items) as {{ dbt.type_int() }}) as items,
-        cast(sum(activity.visit_events) as {{ dbt.type_int() }}) as visits,
+        cast(sum(activity.visits) as {{ dbt.type_int() }}) as visits,
         cast(sum(activity.sessions) as {{ dbt.type_int() }}) as sessions,
         cast(sum(activity.add_to_cart_events) as {{ dbt.type_int() }}) as add_to_cart_events,
 
