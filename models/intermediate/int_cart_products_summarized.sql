@@ -6,9 +6,8 @@
     run (macro events_reprocess_from), from all the session's events, and deletes
     the rows of sessions that lie wholly after that instant; the other rows are kept.
 -#}
-{#- a table on Spark, whose Parquet tables cannot delete rows (README: Running on Spark) -#}
 {{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
+    materialized=incremental_unless_spark(),
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{{ delete_events_to_reprocess(

@@ -11,9 +11,8 @@
     last run (macro events_reprocess_from), after deleting them (pre-hook); the
     events before it are kept as they are.
 -#}
-{#- a table on Spark, whose Parquet tables cannot delete rows (README: Running on Spark) -#}
 {{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
+    materialized=incremental_unless_spark(),
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{{ delete_events_to_reprocess() }}",

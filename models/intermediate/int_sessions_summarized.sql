@@ -6,9 +6,8 @@
     events_reprocess_from), from all the session's events; the other sessions are
     kept as they are.
 -#}
-{#- a table on Spark, whose Parquet tables cannot delete rows (README: Running on Spark) -#}
 {{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
+    materialized=incremental_unless_spark(),
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{{ delete_events_to_reprocess(columns=['ended_at'], sessions=true) }}",

@@ -7,9 +7,8 @@
     from that order's month end on, and a new day of events only the analysis date (and a month end
     that the analysis date moved past).
 -#}
-{#- a table on Spark, whose Parquet tables cannot delete rows (README: Running on Spark) -#}
 {{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
+    materialized=incremental_unless_spark(),
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{{ delete_history_to_rebuild() }}",

@@ -7,9 +7,8 @@
     successful order changed with the orders mart (an order's status corrected in a
     new export); the other sessions are kept as they are.
 -#}
-{#- a table on Spark, whose Parquet tables cannot delete rows (README: Running on Spark) -#}
 {{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
+    materialized=incremental_unless_spark(),
     incremental_strategy='delete+insert',
     unique_key='session_id',
     on_schema_change='fail',

@@ -6,9 +6,8 @@
     numbering of copies and of rows sharing an event_id continues after theirs,
     so the table is the same as after a full refresh.
 #}
-{#- a table on Spark, whose Parquet tables cannot delete rows (README: Running on Spark) -#}
 {{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
+    materialized=incremental_unless_spark(),
     incremental_strategy='delete+insert',
     unique_key='source_file',
     on_schema_change='fail',
