@@ -63,3 +63,28 @@
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
+
+
+{#
+    Pre-hook of customer_visit_frequency, incremental per customer: in an incremental
+    run, deletes the customers with events loaded since its last run (a later
+    loaded_at in int_events_sessionized than any it holds; every customer with events
+    when it holds no load time) and the customers no longer in the customers mart.
+    Sessionizing is per customer, so only a customer with a new event has new or
+    changed sessions. The run then builds every customer of the customers mart
+    without a row.
+#}
+{% macro delete_customers_to_rebuild() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where
+            customer_id not in (select customer_id from {{ ref('customers') }})
+            or customer_id in (
+                select customer_id
+                from {{ ref('int_events_sessionized') }}
+                where
+                    loaded_at > (select max(loaded_at) from {{ this }})
+                    or not exists (select 1 from {{ this }} where loaded_at is not null)
+            )
+    {%- endif -%}
+{%- endmacro %}

@@ -1,20 +1,43 @@
+{#-
+    Incremental: a run deletes (pre-hook delete_customers_to_rebuild) the customers
+    with events loaded since its last run and those no longer in `customers`, then
+    builds every customer of `customers` without a row, from all their events and
+    sessions; the other customers are kept as they are.
+-#}
+{{ config(
+    materialized=incremental_unless_spark(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_customers_to_rebuild() }}",
+) }}
+
 with
 
 customers as (
 
     select * from {{ ref('customers') }}
+    {% if is_incremental() -%}
+        -- the customers to build: those the pre-hook deleted, and new ones
+        where customer_id not in (select built.customer_id from {{ this }} as built)
+    {%- endif %}
 
 ),
 
 sessionized_events as {{ not_materialized() }} (
 
     select * from {{ ref('int_events_sessionized') }}
+    {% if is_incremental() -%}
+        where customer_id in (select to_build.customer_id from customers as to_build)
+    {%- endif %}
 
 ),
 
 sessions as (
 
     select * from {{ ref('int_sessions_summarized') }}
+    {% if is_incremental() -%}
+        where customer_id in (select to_build.customer_id from customers as to_build)
+    {%- endif %}
 
 ),
 
@@ -150,7 +173,8 @@ event_summary as (
 
     select
         customer_id,
-        count(*) as events
+        count(*) as events,
+        max(loaded_at) as loaded_at
 
     from sessionized_events
 
@@ -188,7 +212,8 @@ joined as (
         session_summary.mean_session_seconds,
 
         visit_spans.first_visit_at,
-        visit_spans.last_visit_at
+        visit_spans.last_visit_at,
+        event_summary.loaded_at
 
     from customers
 
@@ -240,7 +265,8 @@ final as (
         {{ round_decimal('mean_session_seconds / 60.0', 2) }} as mean_session_minutes,
 
         first_visit_at,
-        last_visit_at
+        last_visit_at,
+        loaded_at
 
     from joined
 
