@@ -71,7 +71,7 @@ orders as (
     ),
 
 {% endif %}
-sessionized_events as {{ not_materialized() }} (
+sessionized_events as (
 
     select * from {{ ref('int_events_sessionized') }}
     {% if is_incremental() -%}
@@ -80,8 +80,50 @@ sessionized_events as {{ not_materialized() }} (
 
 ),
 
+events_with_orders as (
+
+    -- a checkout is a successful order when its order is in the orders mart with status success
+    select
+        sessionized_events.session_id,
+        sessionized_events.customer_id,
+        sessionized_events.session_number,
+        sessionized_events.event_type,
+        sessionized_events.event_at,
+        sessionized_events.loaded_at,
+        orders.is_successful as is_successful_order
+
+    from sessionized_events
+
+    left join orders
+        on sessionized_events.order_id = orders.order_id
+
+),
+
+events_so_far as (
+
+    -- the session's first visit and last add to cart at or before each event (events at the same
+    -- instant count as before one another): one pass in time order, instead of joining each step's
+    -- events to the previous step's summary
+    select
+        *,
+        min(case when event_type = 'visit' then event_at end) over session_so_far as first_visit_so_far_at,
+        max(case when event_type = 'add_to_cart' then event_at end) over session_so_far as last_add_to_cart_so_far_at
+
+    from events_with_orders
+
+    window session_so_far as (
+        partition by session_id
+        order by event_at
+        range between unbounded preceding and current row
+    )
+
+),
+
 sessions as (
 
+    -- an add to cart counts for the funnel only at or after the session's first visit; a checkout
+    -- only at or after the first counted add to cart, that is, when the last add to cart before it
+    -- is at or after the first visit
     select
         session_id,
         customer_id,
@@ -89,9 +131,27 @@ sessions as (
 
         min(event_at) as started_at,
         min(case when event_type = 'visit' then event_at end) as first_visit_at,
+        min(
+            case when event_type = 'add_to_cart' and first_visit_so_far_at is not null then event_at end
+        ) as first_add_to_cart_at,
+        min(
+            case
+                when event_type = 'checkout' and last_add_to_cart_so_far_at >= first_visit_so_far_at
+                    then event_at
+            end
+        ) as first_checkout_at,
+        min(
+            case
+                when
+                    event_type = 'checkout'
+                    and last_add_to_cart_so_far_at >= first_visit_so_far_at
+                    and is_successful_order
+                    then event_at
+            end
+        ) as first_successful_checkout_at,
         max(loaded_at) as loaded_at
 
-    from sessionized_events
+    from events_so_far
 
     group by
         session_id,
@@ -100,86 +160,35 @@ sessions as (
 
 ),
 
-cart_summary as (
-
-    -- an add to cart counts for the funnel only at or after the session's first visit
-    select
-        sessionized_events.session_id,
-        min(sessionized_events.event_at) as first_add_to_cart_at
-
-    from sessionized_events
-
-    inner join sessions
-        on sessionized_events.session_id = sessions.session_id
-
-    where
-        sessionized_events.event_type = 'add_to_cart'
-        and sessionized_events.event_at >= sessions.first_visit_at
-
-    group by sessionized_events.session_id
-
-),
-
-checkout_summary as (
-
-    -- a checkout counts for the funnel only at or after the first counted add to cart;
-    -- it is a successful order when its order is in the orders mart with status success
-    select
-        sessionized_events.session_id,
-        min(sessionized_events.event_at) as first_checkout_at,
-        min(case when orders.is_successful then sessionized_events.event_at end) as first_successful_checkout_at
-
-    from sessionized_events
-
-    inner join cart_summary
-        on sessionized_events.session_id = cart_summary.session_id
-
-    left join orders
-        on sessionized_events.order_id = orders.order_id
-
-    where
-        sessionized_events.event_type = 'checkout'
-        and sessionized_events.event_at >= cart_summary.first_add_to_cart_at
-
-    group by sessionized_events.session_id
-
-),
-
 final as (
 
     select
-        sessions.session_id,
-        sessions.customer_id,
+        session_id,
+        customer_id,
 
         case
-            when checkout_summary.first_successful_checkout_at is not null then 'successful_order'
-            when checkout_summary.first_checkout_at is not null then 'checkout'
-            when cart_summary.first_add_to_cart_at is not null then 'add_to_cart'
-            when sessions.first_visit_at is not null then 'visit'
+            when first_successful_checkout_at is not null then 'successful_order'
+            when first_checkout_at is not null then 'checkout'
+            when first_add_to_cart_at is not null then 'add_to_cart'
+            when first_visit_at is not null then 'visit'
         end as furthest_step,
 
-        sessions.session_number,
+        session_number,
 
-        sessions.first_visit_at is not null as reached_visit,
-        cart_summary.first_add_to_cart_at is not null as reached_add_to_cart,
-        checkout_summary.first_checkout_at is not null as reached_checkout,
-        checkout_summary.first_successful_checkout_at is not null as reached_successful_order,
+        first_visit_at is not null as reached_visit,
+        first_add_to_cart_at is not null as reached_add_to_cart,
+        first_checkout_at is not null as reached_checkout,
+        first_successful_checkout_at is not null as reached_successful_order,
 
-        sessions.started_at,
-        sessions.first_visit_at,
-        cart_summary.first_add_to_cart_at,
-        checkout_summary.first_checkout_at,
-        checkout_summary.first_successful_checkout_at,
+        started_at,
+        first_visit_at,
+        first_add_to_cart_at,
+        first_checkout_at,
+        first_successful_checkout_at,
 
-        sessions.loaded_at
+        loaded_at
 
     from sessions
-
-    left join cart_summary
-        on sessions.session_id = cart_summary.session_id
-
-    left join checkout_summary
-        on sessions.session_id = checkout_summary.session_id
 
 )
 
