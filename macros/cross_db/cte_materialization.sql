@@ -17,3 +17,23 @@
 {% macro duckdb__not_materialized() -%}
     not materialized
 {%- endmacro %}
+
+
+{#
+    Written between a CTE's name and its query (`activity as {{ materialized() }} (`)
+    for a large intermediate result that the query aggregates again after combining
+    it with other rows: DuckDB then stores the CTE's rows (spilling them to disk
+    past its memory limit) before the next step starts, instead of running both
+    steps in one pipeline that, on data larger than memory, can run out of it.
+#}
+{% macro materialized() -%}
+    {{ return(adapter.dispatch('materialized', 'shopsmart_analytics')()) }}
+{%- endmacro %}
+
+{# Other engines plan the CTE as they see fit: nothing to write. #}
+{% macro default__materialized() -%}
+{%- endmacro %}
+
+{% macro duckdb__materialized() -%}
+    materialized
+{%- endmacro %}

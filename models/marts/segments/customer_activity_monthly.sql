@@ -154,11 +154,12 @@ daily_activity as (
 
 ),
 
-activity as (
+activity as {{ materialized() }} (
 
     -- every customer's first as-of date (with nothing), and each day's activity at the first as-of date
     -- that counts it: activity before the customer's first as-of date (e.g. a cart add before the first
-    -- visit) counts at that date
+    -- visit) counts at that date. Stored before the sums per as-of date: on DuckDB, aggregating these
+    -- rows in the same pipeline that dates them ran out of memory on data larger than memory
     select
         customer_id,
         first_as_of_date as as_of_date,
