@@ -1,9 +1,23 @@
 {#
+    In an incremental run of a model with a loaded_at column, the condition on a
+    loaded_at of the rows it reads: loaded since the model's last run, that is, later
+    than any load time the model holds, or any load time when it holds none (no rows,
+    or only rows without one, e.g. customers without events).
+#}
+{% macro loaded_since_last_run() -%}
+    (
+        loaded_at > (select max(loaded_at) from {{ this }})
+        or not exists (select 1 from {{ this }} where loaded_at is not null)
+    )
+{%- endmacro %}
+
+
+{#
     The incremental run of an event model (int_events_sessionized and the session
     summaries built from it, each with a loaded_at column): the earliest event_at
-    among the events loaded into staging since its last run (a later loaded_at than
-    any it holds), however old they are, as a timestamp literal; none when no event
-    was loaded since (all of them when the model holds no rows). int_events_sessionized
+    among the events loaded into staging since its last run (loaded_since_last_run),
+    however old they are, as a timestamp literal; none when no event was loaded
+    since (all of them when the model holds no load time). int_events_sessionized
     deletes and rebuilds its events from that instant on, continuing each customer's
     session numbering after their last earlier event, so that a session that crosses
     the boundary of a load is stitched as in a full refresh; the session summaries
@@ -19,9 +33,7 @@
 
         from {{ ref('int_events_conformed') }}
 
-        where
-            loaded_at > (select max(loaded_at) from {{ this }})
-            or not exists (select 1 from {{ this }})
+        where {{ loaded_since_last_run() }}
     {%- endset -%}
     {%- set reprocess_from = run_query(query).columns[0].values()[0] -%}
     {{ return(none if reprocess_from is none else "cast('" ~ reprocess_from ~ "' as "
@@ -67,12 +79,11 @@
 
 {#
     Pre-hook of customer_visit_frequency, incremental per customer: in an incremental
-    run, deletes the customers with events loaded since its last run (a later
-    loaded_at in int_events_sessionized than any it holds; every customer with events
-    when it holds no load time) and the customers no longer in the customers mart.
-    Sessionizing is per customer, so only a customer with a new event has new or
-    changed sessions. The run then builds every customer of the customers mart
-    without a row.
+    run, deletes the customers with events loaded since its last run (their events
+    in int_events_sessionized, loaded_since_last_run) and the customers no longer in
+    the customers mart. Sessionizing is per customer, so only a customer with a new
+    event has new or changed sessions. The run then builds every customer of the
+    customers mart without a row.
 #}
 {% macro delete_customers_to_rebuild() -%}
     {%- if is_incremental() -%}
@@ -82,9 +93,7 @@
             or customer_id in (
                 select customer_id
                 from {{ ref('int_events_sessionized') }}
-                where
-                    loaded_at > (select max(loaded_at) from {{ this }})
-                    or not exists (select 1 from {{ this }} where loaded_at is not null)
+                where {{ loaded_since_last_run() }}
             )
     {%- endif -%}
 {%- endmacro %}
