@@ -101,9 +101,9 @@ events_with_orders as (
 
 events_so_far as (
 
-    -- the session's first visit and last add to cart at or before each event (events at the same
-    -- instant count as before one another): one pass in time order, instead of joining each step's
-    -- events to the previous step's summary
+    -- the session's first visit and last add to cart at or before each event's instant (the same
+    -- instant included): one pass in time order, instead of joining each step's events to the
+    -- previous step's summary, which ran out of memory on data larger than DuckDB's limit
     select
         *,
         min(case when event_type = 'visit' then event_at end) over session_so_far as first_visit_so_far_at,
@@ -122,8 +122,8 @@ events_so_far as (
 sessions as (
 
     -- an add to cart counts for the funnel only at or after the session's first visit; a checkout
-    -- only at or after the first counted add to cart, that is, when the last add to cart before it
-    -- is at or after the first visit
+    -- only at or after the first counted add to cart, that is, when the last add to cart at or before
+    -- it is at or after the first visit
     select
         session_id,
         customer_id,
