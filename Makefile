@@ -74,8 +74,13 @@ dbt-test: $(INSTALLED)
 	rm -f $(TEST_DB)
 	SHOPSMART_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build
 
+# pytest in PYTEST_WORKERS processes (pytest-xdist), each taking whole test files, so
+# that a file's module fixtures (its builds) are made once. Most of a dbt run on the
+# sample is dbt's own Python work, on one core: two processes keep two cores busy.
+PYTEST_WORKERS ?= 2
+
 pytest: $(INSTALLED) chromium
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses $(PYTEST_WORKERS) --dist loadfile
 
 ## spark: build the embedded sample on Apache Spark (local, in this process: dbt-spark's session method) into
 ## target/spark: the SQL models and their tests, the Python models' tables (shopsmart.spark_runner), then the rest
