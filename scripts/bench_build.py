@@ -13,7 +13,8 @@ For each number of customers, in one run on the same machine:
    SHOPSMART_EVENTS_PATH='events/*.parquet') into a new warehouse in the
    temporary directory:
    - `dbt parse --no-partial-parse` (wall);
-   - the full `dbt build` (wall, peak RSS of the dbt process, slowest nodes), then
+   - the full `dbt build` (wall, peak RSS of the dbt process, slowest nodes, and the
+     nodes that ran when its memory, sampled every second, was highest), then
      recorded as the daily build's starting point (scripts/build_daily.sh --record);
    - `dbt test` alone and `dbt run --full-refresh` alone (wall);
    - the floor: two hand-written queries run with the duckdb package dbt uses, each
@@ -52,8 +53,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -89,10 +92,12 @@ TARGET_LABELS = {
 
 @dataclass
 class DbtRun:
-    """One dbt command: its wall time and the peak resident memory of its process."""
+    """One dbt command: its wall time, the peak resident memory of its process and when it was sampled."""
 
     seconds: float
     peak_rss_kib: int
+    # the time (seconds since the epoch) of the highest resident memory sampled, None if none was
+    peak_sampled_at: float | None = None
 
     @property
     def peak_rss_gib(self) -> float:
@@ -219,19 +224,67 @@ def run_command(command: list[str], env: dict[str, str], work_dir: Path, label: 
     with log.open("w") as output:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=output, stderr=subprocess.STDOUT)
+        sampler = RssSampler(process.pid)
+        sampler.start()
         try:
             _, status, usage = os.wait4(process.pid, 0)
         except BaseException:
             process.kill()
             process.wait()
             raise
+        finally:
+            sampler.stop()
         seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4, not by Popen
     if process.returncode != 0:
         tail = log.read_text(errors="replace")[-LOG_TAIL_CHARS:]
         sys.exit(f"`{' '.join(command)}` failed (exit {process.returncode}), log {log}:\n{tail}")
     print(f"  {label:<24} {seconds:7.1f} s  {usage.ru_maxrss / GIB_IN_KIB:5.2f} GiB", flush=True)
-    return DbtRun(seconds, usage.ru_maxrss)
+    return DbtRun(seconds, usage.ru_maxrss, sampler.peak_at)
+
+
+class RssSampler(threading.Thread):
+    """Reads a process's resident memory (VmRSS, Linux) every second; keeps when it was highest.
+
+    ru_maxrss gives the peak itself; this gives its time, to name the nodes that ran then.
+    """
+
+    def __init__(self, pid: int, interval_s: float = 1.0) -> None:
+        super().__init__(daemon=True)
+        self.status = Path(f"/proc/{pid}/status")
+        self.interval_s = interval_s
+        self.finished = threading.Event()
+        self.peak_kib = 0
+        self.peak_at: float | None = None
+
+    def run(self) -> None:
+        while not self.finished.wait(self.interval_s):
+            try:
+                rss_line = next(line for line in self.status.read_text().splitlines() if line.startswith("VmRSS:"))
+            except (OSError, StopIteration):  # the process has ended, or has no memory left to report
+                return
+            kib = int(rss_line.split()[1])
+            if kib > self.peak_kib:
+                self.peak_kib, self.peak_at = kib, time.time()
+
+    def stop(self) -> None:
+        self.finished.set()
+        self.join()
+
+
+def nodes_running_at(work_dir: Path, moment: float | None) -> list[str]:
+    """The nodes of the last dbt command (target/run_results.json) whose execution spans `moment`."""
+    if moment is None:
+        return []
+    at = datetime.fromtimestamp(moment, tz=timezone.utc)
+    return [
+        node_name(result["unique_id"])
+        for result in json.loads((work_dir / "target" / "run_results.json").read_text())["results"]
+        for step in result["timing"]
+        # dbt writes the times in UTC, ending in Z
+        if step["name"] == "execute"
+        and datetime.fromisoformat(step["started_at"]) <= at <= datetime.fromisoformat(step["completed_at"])
+    ]
 
 
 def node_name(unique_id: str) -> str:
@@ -401,10 +454,15 @@ def bench_size(
     figures["parse_s"] = run_dbt(["parse", "--no-partial-parse"], env, work_dir, "parse").seconds
     build = run_dbt(["build"], env, work_dir, "build")
     build_nodes = run_results(work_dir)
+    # read before the record's `dbt source freshness` writes run_results.json again
+    peak_rss_nodes = nodes_running_at(work_dir, build.peak_sampled_at)
     if incremental and not build_only:
         # the record the daily build compares the sources' freshness with
         run_daily(["--record"], env, work_dir, "record the build")
-    figures.update(build_s=build.seconds, peak_rss_gib=build.peak_rss_gib, build_nodes=len(build_nodes))
+    figures.update(
+        build_s=build.seconds, peak_rss_gib=build.peak_rss_gib, peak_rss_nodes=peak_rss_nodes,
+        build_nodes=len(build_nodes),
+    )
     figures["build_slowest"] = slowest(build_nodes, 10)
     figures["customer_rfm_build_s"] = execution_time(build_nodes, "customer_rfm")
     if build_only:
@@ -542,6 +600,9 @@ def main() -> None:
     print_table(sizes)
     for s in sizes:
         print_nodes(f"{s['customers']:,} customers: 10 slowest nodes of the full build", s["build_slowest"])
+        print(
+            f"  highest memory of the build sampled while these ran: {', '.join(s['peak_rss_nodes']) or 'none'}"
+        )
         if "incremental_slowest" in s:
             print_nodes(
                 f"{s['customers']:,} customers: 5 slowest nodes of the incremental day "
