@@ -272,18 +272,17 @@ class RssSampler(threading.Thread):
         self.join()
 
 
-def nodes_running_at(work_dir: Path, moment: float | None) -> list[str]:
-    """The nodes of the last dbt command (target/run_results.json) whose execution spans `moment`."""
+def nodes_running_at(nodes: list[dict[str, Any]], moment: float | None) -> list[str]:
+    """The names of `nodes` (from run_results) whose execution spans `moment` (seconds since the epoch)."""
     if moment is None:
         return []
     at = datetime.fromtimestamp(moment, tz=timezone.utc)
     return [
-        node_name(result["unique_id"])
-        for result in json.loads((work_dir / "target" / "run_results.json").read_text())["results"]
-        for step in result["timing"]
+        node["name"]
+        for node in nodes
         # dbt writes the times in UTC, ending in Z
-        if step["name"] == "execute"
-        and datetime.fromisoformat(step["started_at"]) <= at <= datetime.fromisoformat(step["completed_at"])
+        if node["executed"]
+        and datetime.fromisoformat(node["executed"][0]) <= at <= datetime.fromisoformat(node["executed"][1])
     ]
 
 
@@ -294,7 +293,8 @@ def node_name(unique_id: str) -> str:
 
 
 def run_results(work_dir: Path) -> list[dict[str, Any]]:
-    """The nodes of the last dbt command (target/run_results.json): name, type, time, status."""
+    """The nodes of the last dbt command (target/run_results.json): name, type, time, status, and
+    executed: when its execution started and ended (dbt's UTC times), None for a node not executed."""
     results = json.loads((work_dir / "target" / "run_results.json").read_text())["results"]
     return [
         {
@@ -302,6 +302,10 @@ def run_results(work_dir: Path) -> list[dict[str, Any]]:
             "resource_type": result["unique_id"].split(".")[0],
             "execution_time": result["execution_time"],
             "status": result["status"],
+            "executed": next(
+                ((step["started_at"], step["completed_at"]) for step in result["timing"] if step["name"] == "execute"),
+                None,
+            ),
         }
         for result in results
     ]
@@ -454,15 +458,11 @@ def bench_size(
     figures["parse_s"] = run_dbt(["parse", "--no-partial-parse"], env, work_dir, "parse").seconds
     build = run_dbt(["build"], env, work_dir, "build")
     build_nodes = run_results(work_dir)
-    # read before the record's `dbt source freshness` writes run_results.json again
-    peak_rss_nodes = nodes_running_at(work_dir, build.peak_sampled_at)
     if incremental and not build_only:
         # the record the daily build compares the sources' freshness with
         run_daily(["--record"], env, work_dir, "record the build")
-    figures.update(
-        build_s=build.seconds, peak_rss_gib=build.peak_rss_gib, peak_rss_nodes=peak_rss_nodes,
-        build_nodes=len(build_nodes),
-    )
+    figures.update(build_s=build.seconds, peak_rss_gib=build.peak_rss_gib, build_nodes=len(build_nodes))
+    figures["peak_rss_nodes"] = nodes_running_at(build_nodes, build.peak_sampled_at)
     figures["build_slowest"] = slowest(build_nodes, 10)
     figures["customer_rfm_build_s"] = execution_time(build_nodes, "customer_rfm")
     if build_only:
