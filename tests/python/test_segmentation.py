@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -21,6 +22,7 @@ from shopsmart.segmentation import (
     arrow_to_pandas,
     assign_segments,
     choose_k,
+    scaling_input,
     segment_customers,
     select_model,
 )
@@ -378,6 +380,19 @@ def test_missing_feature_column_is_named() -> None:
     frame, _ = customers()
     with pytest.raises(MissingFeatureError, match="visits_per_week"):
         select_model(frame, SegmentationConfig(features=("recency_days", "visits_per_week")))
+
+
+def test_scaling_input_reads_customer_id_and_the_features_only() -> None:
+    frame, _ = customers()
+    config = SegmentationConfig()
+    connection = duckdb.connect()
+    connection.register("customer_features", frame.assign(rfm_segment="Champions"))
+    relation = connection.table("customer_features")
+    read = scaling_input(relation, config)
+    assert list(read.columns) == ["customer_id", *config.features]
+    pd.testing.assert_frame_equal(select_model(read, config), select_model(frame, config))
+    with pytest.raises(MissingFeatureError, match=r"\['visits_per_week'\] not found; available: .*rfm_segment"):
+        scaling_input(relation, SegmentationConfig(features=("recency_days", "visits_per_week")))
 
 
 def test_centroids_of_another_feature_list_are_rejected(segmented: tuple) -> None:

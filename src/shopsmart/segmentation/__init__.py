@@ -11,7 +11,7 @@ Python models in models/marts/segments/ only fetch their inputs and call these.
 
 from .arrow import arrow_to_pandas, pandas_to_arrow
 from .config import SegmentationConfig, SegmentationConfigError
-from .features import FeatureScaler, MissingFeatureError
+from .features import FeatureScaler, MissingFeatureError, scaling_input
 from .history import assign_history, history_sql, segment_centroids
 from .segments import assign_segments, segment_customers
 from .selection import choose_k, select_model
@@ -27,6 +27,7 @@ __all__ = [
     "choose_k",
     "history_sql",
     "pandas_to_arrow",
+    "scaling_input",
     "segment_centroids",
     "segment_customers",
     "select_model",
