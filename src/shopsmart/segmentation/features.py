@@ -95,13 +95,16 @@ def by_customer(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
 
 
+def require_columns(available: list[str] | pd.Index, columns: tuple[str, ...], what: str) -> None:
+    """Raise MissingFeatureError naming the ``columns`` that ``what`` lacks (its columns: ``available``)."""
+    missing = [name for name in columns if name not in available]
+    if missing:
+        raise MissingFeatureError(f"{what}: column(s) {missing} not found; available: {sorted(available)}")
+
+
 def raw_features(frame: pd.DataFrame, features: tuple[str, ...]) -> np.ndarray:
     """The feature columns as float64 (decimals and nullable integers included), nulls as NaN."""
-    missing = [name for name in features if name not in frame.columns]
-    if missing:
-        raise MissingFeatureError(
-            f"customer features: column(s) {missing} not found; available: {sorted(frame.columns)}"
-        )
+    require_columns(frame.columns, features, "customer features")
     return np.column_stack(
         [pd.to_numeric(frame[name]).astype("float64").to_numpy(na_value=np.nan) for name in features]
     )
@@ -115,11 +118,7 @@ def scaling_input(relation: duckdb.DuckDBPyRelation, config: SegmentationConfig)
     them, would hold gigabytes more in pandas.
     """
     columns = ("customer_id", *config.features)
-    missing = [name for name in columns if name not in relation.columns]
-    if missing:
-        raise MissingFeatureError(
-            f"customer features: column(s) {missing} not found; available: {sorted(relation.columns)}"
-        )
+    require_columns(relation.columns, columns, "customer features")
     quoted = ['"' + name.replace('"', '""') + '"' for name in columns]
     return arrow_to_pandas(relation.select(*quoted).arrow())
 

@@ -26,7 +26,7 @@ import pandas as pd
 
 from .arrow import arrow_to_pandas
 from .config import SegmentationConfig
-from .features import FeatureScaler, MissingFeatureError, by_customer, sql_double
+from .features import FeatureScaler, by_customer, require_columns, sql_double
 
 #: Columns of customer_features_monthly that the history needs beside the features.
 HISTORY_INPUT_COLUMNS: tuple[str, ...] = ("customer_id", "month_end", "is_analysis_date", "rfm_segment")
@@ -85,8 +85,8 @@ def assign_history(
     :func:`history_sql`), so they never pass through Python. The rows are not sorted:
     the table is a set, and sorting customers x months would only cost time.
     """
-    _require(history.columns, (*HISTORY_INPUT_COLUMNS, *config.features), "segment history")
-    _require(segments.columns, ("customer_id", "segment_id", "segment_name"), "customer segments")
+    require_columns(history.columns, (*HISTORY_INPUT_COLUMNS, *config.features), "segment history")
+    require_columns(segments.columns, ("customer_id", "segment_id", "segment_name"), "customer segments")
     labels = segments.select("customer_id, segment_id, segment_name")
     scaler, centroids = todays_scaling(features, arrow_to_pandas(labels.arrow()), config)
     labelled = history.set_alias("history").join(
@@ -200,7 +200,7 @@ def _sql_text(value: str) -> str:
 
 
 def _centroids(scaler: FeatureScaler, features: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
-    _require(segments.columns, ("customer_id", "segment_id", "segment_name"), "customer segments")
+    require_columns(segments.columns, ("customer_id", "segment_id", "segment_name"), "customer segments")
     scaled = pd.DataFrame(scaler.transform(features).astype(np.float64), columns=list(scaler.features))
     scaled["customer_id"] = features["customer_id"].astype(str).to_numpy()
     labels = segments[["customer_id", "segment_id", "segment_name"]].assign(
@@ -217,9 +217,3 @@ def _centroids(scaler: FeatureScaler, features: pd.DataFrame, segments: pd.DataF
     if centroids["segment_id"].duplicated().any():
         raise ValueError("customer segments: a segment_id has more than one segment_name")
     return centroids.astype({"segment_id": np.int64})
-
-
-def _require(available: list[str] | pd.Index, columns: tuple[str, ...], what: str) -> None:
-    missing = [name for name in columns if name not in available]
-    if missing:
-        raise MissingFeatureError(f"{what}: column(s) {missing} not found; available: {sorted(available)}")
