@@ -5,8 +5,10 @@
 of the chosen model (``customer_segments``); ``segment_customers`` does both;
 ``assign_history`` puts the customers of past month ends in today's segments
 (``customer_segment_history``), from ``segment_centroids``: it takes and returns
-DuckDB relations, since that history grows with customers x months. The dbt
-Python models in models/marts/segments/ only fetch their inputs and call these.
+DuckDB relations, since that history grows with customers x months.
+``scaling_input`` fetches from customer_features only the columns that the
+scaling reads. The dbt Python models in models/marts/segments/ only fetch their
+inputs and call these.
 """
 
 from .arrow import arrow_to_pandas, pandas_to_arrow
