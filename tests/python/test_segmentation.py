@@ -15,6 +15,7 @@ import sklearn
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 
 from shopsmart.segmentation import (
+    PROFILE_COLUMNS,
     FeatureScaler,
     MissingFeatureError,
     SegmentationConfig,
@@ -382,7 +383,7 @@ def test_missing_feature_column_is_named() -> None:
         select_model(frame, SegmentationConfig(features=("recency_days", "visits_per_week")))
 
 
-def test_scaling_input_reads_customer_id_and_the_features_only() -> None:
+def test_scaling_input_reads_customer_id_the_features_and_the_columns_named_only() -> None:
     frame, _ = customers()
     config = SegmentationConfig()
     connection = duckdb.connect()
@@ -391,6 +392,13 @@ def test_scaling_input_reads_customer_id_and_the_features_only() -> None:
     read = scaling_input(relation, config)
     assert list(read.columns) == ["customer_id", *config.features]
     pd.testing.assert_frame_equal(select_model(read, config), select_model(frame, config))
+    # the profile columns besides, each once (some are features too)
+    profiled = scaling_input(relation, config, also=PROFILE_COLUMNS)
+    assert list(profiled.columns) == list(dict.fromkeys(["customer_id", *config.features, *PROFILE_COLUMNS]))
+    diagnostics = select_model(read, config)
+    pd.testing.assert_frame_equal(
+        assign_segments(profiled, diagnostics, config), assign_segments(frame, diagnostics, config)
+    )
     with pytest.raises(MissingFeatureError, match=r"\['visits_per_week'\] not found; available: .*rfm_segment"):
         scaling_input(relation, SegmentationConfig(features=("recency_days", "visits_per_week")))
 

@@ -7,7 +7,8 @@ of the chosen model (``customer_segments``); ``segment_customers`` does both;
 (``customer_segment_history``), from ``segment_centroids``: it takes and returns
 DuckDB relations, since that history grows with customers x months.
 ``scaling_input`` fetches from customer_features only the columns that the
-scaling reads. The dbt Python models in models/marts/segments/ only fetch their
+scaling reads, and those the caller names (``PROFILE_COLUMNS``, which order and
+name the segments). The dbt Python models in models/marts/segments/ only fetch their
 inputs and call these.
 """
 
@@ -15,10 +16,12 @@ from .arrow import arrow_to_pandas, pandas_to_arrow
 from .config import SegmentationConfig, SegmentationConfigError
 from .features import FeatureScaler, MissingFeatureError, scaling_input
 from .history import assign_history, history_sql, segment_centroids
+from .naming import PROFILE_COLUMNS
 from .segments import assign_segments, segment_customers
 from .selection import choose_k, select_model
 
 __all__ = [
+    "PROFILE_COLUMNS",
     "FeatureScaler",
     "MissingFeatureError",
     "SegmentationConfig",

@@ -110,14 +110,17 @@ def raw_features(frame: pd.DataFrame, features: tuple[str, ...]) -> np.ndarray:
     )
 
 
-def scaling_input(relation: duckdb.DuckDBPyRelation, config: SegmentationConfig) -> pd.DataFrame:
-    """customer_id and the configured features of ``relation`` (customer_features), as pandas.
+def scaling_input(
+    relation: duckdb.DuckDBPyRelation, config: SegmentationConfig, also: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """customer_id, the configured features and the columns ``also`` of ``relation`` (customer_features), as pandas.
 
     Only what :meth:`FeatureScaler.fit` and :meth:`FeatureScaler.transform` read, with
-    :func:`by_customer`: at 10,000,000 customers the mart's other columns, text among
-    them, would hold gigabytes more in pandas.
+    :func:`by_customer`, and what the caller names besides (e.g. the profile columns
+    that name the segments): at 10,000,000 customers the mart's other columns, text
+    among them, would hold gigabytes more in pandas.
     """
-    columns = ("customer_id", *config.features)
+    columns = tuple(dict.fromkeys(("customer_id", *config.features, *also)))
     require_columns(relation.columns, columns, "customer features")
     quoted = ['"' + name.replace('"', '""') + '"' for name in columns]
     return arrow_to_pandas(relation.select(*quoted).arrow())

@@ -34,6 +34,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from .features import require_columns
+
 #: Columns of customer_features that ordering and naming read.
 PROFILE_COLUMNS: Final[tuple[str, ...]] = (
     "has_purchased",
@@ -59,9 +61,7 @@ ARCHETYPES: Final[tuple[str, ...]] = (
 
 def profile_frame(features: pd.DataFrame) -> pd.DataFrame:
     """The profile columns as float64 (booleans as 0/1), nulls as NaN."""
-    missing = [name for name in PROFILE_COLUMNS if name not in features.columns]
-    if missing:
-        raise KeyError(f"customer features: column(s) {missing} needed to order and name segments not found")
+    require_columns(features.columns, PROFILE_COLUMNS, "customer features (to order and name segments)")
     return pd.DataFrame(
         {name: pd.to_numeric(features[name]).astype("float64") for name in PROFILE_COLUMNS},
         index=features.index,
