@@ -391,11 +391,11 @@ def test_scaling_input_reads_customer_id_the_features_and_the_columns_named_only
     relation = connection.table("customer_features")
     read = scaling_input(relation, config)
     assert list(read.columns) == ["customer_id", *config.features]
-    pd.testing.assert_frame_equal(select_model(read, config), select_model(frame, config))
+    diagnostics = select_model(read, config)
+    pd.testing.assert_frame_equal(diagnostics, select_model(frame, config))
     # the profile columns besides, each once (some are features too)
     profiled = scaling_input(relation, config, also=PROFILE_COLUMNS)
     assert list(profiled.columns) == list(dict.fromkeys(["customer_id", *config.features, *PROFILE_COLUMNS]))
-    diagnostics = select_model(read, config)
     pd.testing.assert_frame_equal(
         assign_segments(profiled, diagnostics, config), assign_segments(frame, diagnostics, config)
     )

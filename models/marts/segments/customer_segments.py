@@ -1,9 +1,9 @@
 """customer_segments: every customer in a segment of the model chosen in segment_model_fits.
 
 The logic lives in shopsmart.segmentation (assign_segments); this model fetches its
-inputs as Arrow (of customer_features, customer_id, the features and the profile
-columns that name the segments only: scaling_input), reads the settings from its yml
-config and returns one row per customer.
+inputs as Arrow (from customer_features only customer_id, the features and the
+profile columns that order and name the segments: scaling_input), reads the settings
+from its yml config and returns one row per customer.
 """
 
 from shopsmart.segmentation import (

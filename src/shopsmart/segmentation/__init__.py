@@ -8,8 +8,8 @@ of the chosen model (``customer_segments``); ``segment_customers`` does both;
 DuckDB relations, since that history grows with customers x months.
 ``scaling_input`` fetches from customer_features only the columns that the
 scaling reads, and those the caller names (``PROFILE_COLUMNS``, which order and
-name the segments). The dbt Python models in models/marts/segments/ only fetch their
-inputs and call these.
+name the segments). The dbt Python models in models/marts/segments/ only fetch
+their inputs and call these.
 """
 
 from .arrow import arrow_to_pandas, pandas_to_arrow

@@ -113,7 +113,9 @@ def raw_features(frame: pd.DataFrame, features: tuple[str, ...]) -> np.ndarray:
 def scaling_input(
     relation: duckdb.DuckDBPyRelation, config: SegmentationConfig, also: tuple[str, ...] = ()
 ) -> pd.DataFrame:
-    """customer_id, the configured features and the columns ``also`` of ``relation`` (customer_features), as pandas.
+    """customer_id, the configured features and the columns ``also`` of ``relation``, as pandas.
+
+    ``relation`` is customer_features; a column named twice is read once.
 
     Only what :meth:`FeatureScaler.fit` and :meth:`FeatureScaler.transform` read, with
     :func:`by_customer`, and what the caller names besides (e.g. the profile columns
