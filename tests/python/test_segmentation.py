@@ -381,6 +381,8 @@ def test_missing_feature_column_is_named() -> None:
     frame, _ = customers()
     with pytest.raises(MissingFeatureError, match="visits_per_week"):
         select_model(frame, SegmentationConfig(features=("recency_days", "visits_per_week")))
+    with pytest.raises(MissingFeatureError, match=r"\['customer_id'\] not found"):
+        select_model(frame.drop(columns="customer_id"), SegmentationConfig())
 
 
 def test_scaling_input_reads_customer_id_the_features_and_the_columns_named_only() -> None:

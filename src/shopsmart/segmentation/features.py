@@ -88,8 +88,7 @@ class FeatureScaler:
 
 def by_customer(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame ordered by customer_id, so that samples and fits do not depend on input order."""
-    if "customer_id" not in frame.columns:
-        raise MissingFeatureError("customer features: column customer_id not found")
+    require_columns(frame.columns, ("customer_id",), "customer features")
     if frame["customer_id"].is_monotonic_increasing:
         return frame.reset_index(drop=True)
     return frame.sort_values("customer_id", kind="stable").reset_index(drop=True)
@@ -124,8 +123,7 @@ def scaling_input(
     """
     columns = tuple(dict.fromkeys(("customer_id", *config.features, *also)))
     require_columns(relation.columns, columns, "customer features")
-    quoted = ['"' + name.replace('"', '""') + '"' for name in columns]
-    return arrow_to_pandas(relation.select(*quoted).arrow())
+    return arrow_to_pandas(relation.select(*[duckdb.ColumnExpression(name) for name in columns]).arrow())
 
 
 def sql_double(value: float) -> str:
